@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 language mode plus the upcoming features we rely on.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "backingd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "backingd", targets: ["backingd"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries (Debian packages; `make deps` installs them).
+        .systemLibrary(
+            name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libdecaf ships no pkg-config file and its headers need `-I/usr/include/decaf`; this shim keeps
+        // that include path private and exposes byte-array functions only (no aligned decaf structs).
+        .target(
+            name: "CDecaf",
+            cSettings: [.unsafeFlags(["-I/usr/include/decaf"])],
+            linkerSettings: [.linkedLibrary("decaf")]),
+        // Wrappers for the variadic C functions Swift cannot import (MHD_start_daemon, curl_easy_setopt, ...).
+        .target(name: "CShims", dependencies: ["CMicroHTTPD", "CCurl"]),
+
+        // The core, inner to outer.
+        .target(name: "Primitives", dependencies: ["CSodium"], swiftSettings: swiftSettings),
+        .target(
+            name: "Crypto", dependencies: ["Primitives", "CSodium", "CDecaf"], swiftSettings: swiftSettings),
+
+        // The command line.
+        .executableTarget(
+            name: "backingd",
+            dependencies: [
+                "Primitives", "Crypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Benchmarks print figures; they are never run as tests.
+        .executableTarget(
+            name: "backingd-bench", dependencies: ["Primitives", "Crypto"], path: "Benchmarks/backingd-bench",
+            swiftSettings: swiftSettings),
+
+        // Tests.
+        .target(
+            name: "TestSupport", path: "Tests/TestSupport", resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,27 @@
+#pragma once
+/// Non-variadic wrappers for the variadic C functions of libmicrohttpd and libcurl, which Swift
+/// cannot import. Each wrapper fixes the argument types, so Swift calls them with checked types.
+#include <stddef.h>
+#include <stdint.h>
+#include <microhttpd.h>
+#include <curl/curl.h>
+
+/// Starts an MHD daemon. `thread_pool_size` 0 = no pool; `connection_limit` 0 = MHD's default;
+/// `connection_timeout_seconds` 0 = none; `memory_limit` 0 = MHD's default per-connection pool.
+struct MHD_Daemon *cshims_mhd_start(unsigned int flags, uint16_t port, MHD_AccessHandlerCallback handler,
+                                    void *handler_cls, MHD_RequestCompletedCallback completed,
+                                    void *completed_cls, unsigned int thread_pool_size,
+                                    unsigned int connection_limit, unsigned int connection_timeout_seconds,
+                                    size_t memory_limit);
+
+/// The port a daemon started with port 0 is bound to, or 0 if unknown.
+uint16_t cshims_mhd_bound_port(struct MHD_Daemon *daemon);
+
+CURLcode cshims_curl_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode cshims_curl_setopt_ptr(CURL *handle, CURLoption option, const void *value);
+CURLcode cshims_curl_setopt_off(CURL *handle, CURLoption option, curl_off_t value);
+CURLcode cshims_curl_setopt_write_callback(CURL *handle, size_t (*callback)(char *, size_t, size_t, void *));
+CURLcode cshims_curl_setopt_header_callback(CURL *handle, size_t (*callback)(char *, size_t, size_t, void *));
+CURLcode cshims_curl_getinfo_long(CURL *handle, CURLINFO info, long *out);
+CURLcode cshims_curl_getinfo_ptr(CURL *handle, CURLINFO info, void **out);
+CURLMcode cshims_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);

@@ -1,0 +1,45 @@
+/// Hex text for bytes, as polkadot-js prints it: `0x`-prefixed lowercase on output, either case on input.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// `0x` followed by two lowercase hex digits per byte.
+    public static func encode(_ bytes: some Sequence<UInt8>, prefix: Bool = true) -> String {
+        var utf8: [UInt8] = prefix ? [UInt8(ascii: "0"), UInt8(ascii: "x")] : []
+        utf8.reserveCapacity(utf8.count + bytes.underestimatedCount * 2)
+        for byte in bytes {
+            utf8.append(digits[Int(byte >> 4)])
+            utf8.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// Parses hex with an optional `0x` prefix; `nil` when a character is not a hex digit or the
+    /// number of digits is odd.
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        var utf8 = Substring(text).utf8[...]
+        if utf8.starts(with: "0x".utf8) || utf8.starts(with: "0X".utf8) { utf8 = utf8.dropFirst(2) }
+        guard utf8.count % 2 == 0 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count / 2)
+        var high: UInt8? = nil
+        for character in utf8 {
+            guard let nibble = nibble(character) else { return nil }
+            if let h = high {
+                out.append(h << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
