@@ -1,7 +1,7 @@
 /// A value that is exactly `byteCount` raw bytes: hashes, public keys, signatures.
 ///
 /// SCALE encodes such a value as its raw bytes, with no length prefix; JSON as `0x` hex.
-public protocol FixedBytes: Hashable, Sendable, CustomStringConvertible {
+public protocol FixedBytes: ScaleCodable, Hashable, Sendable, CustomStringConvertible {
     /// The exact number of bytes of every value of this type.
     static var byteCount: Int { get }
     /// The raw bytes; always `byteCount` long.

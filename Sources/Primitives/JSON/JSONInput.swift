@@ -1,0 +1,83 @@
+public import Foundation
+
+/// A JSON input that could not be turned into the expected type, with the path of the offending field.
+public struct JSONInputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Dotted path of the field, e.g. `candidate.descriptor.povHash` or `statements[3].signature`;
+    /// empty for the document itself.
+    public let field: String
+    /// What is wrong with it.
+    public let reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    /// `candidate.descriptor.povHash: expected 32 bytes, got 31`.
+    public var description: String { field.isEmpty ? reason : "\(field): \(reason)" }
+}
+
+/// Decodes request bodies and files, turning Foundation's errors into ``JSONInputError``s that name
+/// the field.
+public enum JSONInput {
+    /// Decodes `T` from JSON `data`.
+    /// - Throws: ``JSONInputError`` for malformed JSON, a missing field, a wrong type or a bad value.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(JSONInputError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw describe(error)
+        } catch {
+            throw JSONInputError(field: "", reason: "malformed JSON: \(error)")
+        }
+    }
+
+    /// Renders a coding path as `a.b[2].c`.
+    public static func path(_ codingPath: [any CodingKey]) -> String {
+        var text = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
+    }
+
+    static func describe(_ error: DecodingError) -> JSONInputError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return JSONInputError(field: path(context.codingPath + [key]), reason: "missing field")
+        case .valueNotFound(let type, let context):
+            return JSONInputError(field: path(context.codingPath), reason: "expected \(typeName(type)), got null")
+        case .typeMismatch(let type, let context):
+            return JSONInputError(field: path(context.codingPath), reason: "expected \(typeName(type))")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty, let underlying = context.underlyingError {
+                return JSONInputError(field: "", reason: "malformed JSON: \(underlying.localizedDescription)")
+            }
+            return JSONInputError(field: path(context.codingPath), reason: context.debugDescription)
+        @unknown default:
+            return JSONInputError(field: "", reason: "\(error)")
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is UInt32.Type, is Int.Type, is UInt64.Type, is UInt8.Type: "an unsigned integer"
+        case is Bool.Type: "a boolean"
+        default: type == [String: Any].self ? "an object" : "\(type)"
+        }
+    }
+}
+
+/// Encodes values the way the API prints them (sorted keys for stable output).
+public enum JSONOutput {
+    public static func encode(_ value: some Encodable, pretty: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+}

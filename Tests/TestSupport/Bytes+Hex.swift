@@ -1,0 +1,26 @@
+import Primitives
+
+extension Array where Element == UInt8 {
+    /// Test helper: bytes from hex text that is known to be valid (fixtures and literals).
+    public init(hex: String) {
+        guard let bytes = Hex.decode(hex) else { preconditionFailure("test fixture is not hex: \(hex.prefix(20))…") }
+        self = bytes
+    }
+}
+
+/// A deterministic random generator for property tests (SplitMix64), so failures reproduce.
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension RandomNumberGenerator {
+    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+}
