@@ -51,6 +51,16 @@ public struct CandidateCommitments: ScaleCodable, Codable, Hashable, Sendable {
         case upwardMessages, horizontalMessages, newValidationCode, headData, processedDownwardMessages, hrmpWatermark
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        upwardMessages = try c.decode([Bytes].self, forKey: .upwardMessages)
+        horizontalMessages = try c.decode([OutboundHrmpMessage].self, forKey: .horizontalMessages)
+        newValidationCode = try c.decodeIfPresent(ValidationCode.self, forKey: .newValidationCode)
+        headData = try c.decode(HeadData.self, forKey: .headData)
+        processedDownwardMessages = try c.decodeU32(forKey: .processedDownwardMessages)
+        hrmpWatermark = try c.decodeU32(forKey: .hrmpWatermark)
+    }
+
     /// `newValidationCode` is written as `null` when absent, as polkadot-js prints it.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -24,6 +24,16 @@ public struct PersistedValidationData: ScaleCodable, Codable, Hashable, Sendable
         encoder.append(littleEndian: maxPovSize)
     }
 
+    enum CodingKeys: String, CodingKey { case parentHead, relayParentNumber, relayParentStorageRoot, maxPovSize }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        parentHead = try c.decode(HeadData.self, forKey: .parentHead)
+        relayParentNumber = try c.decodeU32(forKey: .relayParentNumber)
+        relayParentStorageRoot = try c.decode(H256.self, forKey: .relayParentStorageRoot)
+        maxPovSize = try c.decodeU32(forKey: .maxPovSize)
+    }
+
     public init(from decoder: inout ScaleDecoder) throws(ScaleDecodingError) {
         parentHead = try decoder.read()
         relayParentNumber = try decoder.read()

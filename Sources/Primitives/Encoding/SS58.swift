@@ -12,6 +12,11 @@ public enum SS58 {
     public struct Address: Equatable, Sendable {
         public let prefix: UInt16
         public let accountId: [UInt8]
+
+        public init(prefix: UInt16, accountId: [UInt8]) {
+            self.prefix = prefix
+            self.accountId = accountId
+        }
     }
 
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {

@@ -93,8 +93,8 @@ public struct OccupiedCore: ScaleCodable, Codable, Hashable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             nextUpOnAvailable: try c.decodeIfPresent(ScheduledCore.self, forKey: .nextUpOnAvailable),
-            occupiedSince: try c.decodeIfPresent(BlockNumber.self, forKey: .occupiedSince) ?? 0,
-            timeOutAt: try c.decodeIfPresent(BlockNumber.self, forKey: .timeOutAt) ?? 0,
+            occupiedSince: try c.decodeU32IfPresent(forKey: .occupiedSince) ?? 0,
+            timeOutAt: try c.decodeU32IfPresent(forKey: .timeOutAt) ?? 0,
             nextUpOnTimeOut: try c.decodeIfPresent(ScheduledCore.self, forKey: .nextUpOnTimeOut),
             availability: try c.decodeIfPresent(BitVec.self, forKey: .availability) ?? BitVec([]),
             groupResponsible: try c.decodeIfPresent(GroupIndex.self, forKey: .groupResponsible) ?? 0,

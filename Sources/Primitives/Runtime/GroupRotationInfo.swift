@@ -45,6 +45,15 @@ public struct GroupRotationInfo: ScaleCodable, Codable, Hashable, Sendable {
         return now &- (now &- min(now, sessionStartBlock)) % groupRotationFrequency
     }
 
+    enum CodingKeys: String, CodingKey { case sessionStartBlock, groupRotationFrequency, now }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sessionStartBlock = try c.decodeU32(forKey: .sessionStartBlock)
+        groupRotationFrequency = try c.decodeU32(forKey: .groupRotationFrequency)
+        now = try c.decodeU32(forKey: .now)
+    }
+
     public static var minimumEncodedSize: Int { 12 }
 
     public func encode(to encoder: inout ScaleEncoder) {

@@ -20,7 +20,7 @@ extension U32Newtype {
     public static var minimumEncodedSize: Int { 4 }
 
     public init(from decoder: any Decoder) throws {
-        self.init(try decoder.singleValueContainer().decode(UInt32.self))
+        self.init(try decoder.singleValueContainer().decodeU32())
     }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -10,6 +10,14 @@ public struct SigningContext: ScaleCodable, Codable, Hashable, Sendable {
         self.parentHash = parentHash
     }
 
+    enum CodingKeys: String, CodingKey { case sessionIndex, parentHash }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sessionIndex = try c.decodeU32(forKey: .sessionIndex)
+        parentHash = try c.decode(Hash.self, forKey: .parentHash)
+    }
+
     public static var minimumEncodedSize: Int { 36 }
 
     public func encode(to encoder: inout ScaleEncoder) {
