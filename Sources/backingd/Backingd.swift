@@ -1,7 +1,9 @@
 import ArgumentParser
 
 @main
-struct Backingd: ParsableCommand {
+struct Backingd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "backingd", abstract: "A standalone Polkadot candidate-backing engine.")
+        commandName: "backingd",
+        abstract: "A standalone Polkadot candidate-backing engine with an HTTP/JSON API.",
+        subcommands: [ServeCommand.self, KeyCommand.self, CandidateCommand.self, StatementCommand.self])
 }

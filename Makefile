@@ -1,0 +1,50 @@
+# backingd: the two commands of the README (`make run`, `make test`) and a few helpers.
+# Every target that builds first installs the Debian packages the project needs, if any is missing.
+
+APT_PACKAGES := libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev libdecaf-dev libsqlite3-dev pkg-config
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release run test bench oracle format lint clean
+
+## Install the missing apt packages (runs apt-get only when something is missing).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product backingd
+
+## Start the service with the embedded dev defaults (validator //Alice, 127.0.0.1:8080, ./.backingd).
+run: release
+	$$($(SWIFT) build -c release --show-bin-path)/backingd serve --dev
+
+## Build and run every test.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Benchmarks (release build); the schnorrkel baseline needs `make oracle` once.
+bench: deps
+	$(SWIFT) run -c release backingd-bench
+
+## A virtualenv with the Python oracles (checks and baselines only; never a runtime dependency).
+oracle:
+	bash Benchmarks/setup-oracle.sh
+
+format:
+	swift-format format -i -r Package.swift Sources Tests Benchmarks
+
+lint:
+	swift-format lint -r Package.swift Sources Tests Benchmarks
+
+clean:
+	rm -rf .build
