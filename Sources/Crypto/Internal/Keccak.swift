@@ -37,10 +37,14 @@ struct KeccakState: Sendable {
     /// Applies Keccak-f[1600] (24 rounds) to the state.
     mutating func permute() {
         Swift.withUnsafeMutableBytes(of: &lanes) { raw in
-            Self.roundConstants.withUnsafeBufferPointer { constants in
-                // Safe because: the tuple is 25 contiguous UInt64 values, so it is aligned and sized for
-                // this binding, and the constants array is never empty.
-                Self.permute(raw.baseAddress!.assumingMemoryBound(to: UInt64.self), constants.baseAddress!)
+            // A local copy of the constants: reading a shared global array from several threads would
+            // make them contend on its reference count.
+            var constants = Self.roundConstants
+            Swift.withUnsafeBytes(of: &constants) { constants in
+                // Safe because: both tuples are contiguous UInt64 values, so aligned and sized for this binding.
+                Self.permute(
+                    raw.baseAddress!.assumingMemoryBound(to: UInt64.self),
+                    constants.baseAddress!.assumingMemoryBound(to: UInt64.self))
             }
         }
     }
@@ -172,8 +176,13 @@ struct KeccakState: Sendable {
         (value &<< count) | (value &>> (64 &- count))
     }
 
+    typealias RoundConstants = (
+        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
+    )
+
     /// ι's round constants, RC[0…23] of the Keccak reference.
-    static let roundConstants: [UInt64] = [
+    static let roundConstants: RoundConstants = (
         0x0000_0000_0000_0001, 0x0000_0000_0000_8082, 0x8000_0000_0000_808a,
         0x8000_0000_8000_8000, 0x0000_0000_0000_808b, 0x0000_0000_8000_0001,
         0x8000_0000_8000_8081, 0x8000_0000_0000_8009, 0x0000_0000_0000_008a,
@@ -181,6 +190,6 @@ struct KeccakState: Sendable {
         0x0000_0000_8000_808b, 0x8000_0000_0000_008b, 0x8000_0000_0000_8089,
         0x8000_0000_0000_8003, 0x8000_0000_0000_8002, 0x8000_0000_0000_0080,
         0x0000_0000_0000_800a, 0x8000_0000_8000_000a, 0x8000_0000_8000_8081,
-        0x8000_0000_0000_8080, 0x0000_0000_8000_0001, 0x8000_0000_8000_8008,
-    ]
+        0x8000_0000_0000_8080, 0x0000_0000_8000_0001, 0x8000_0000_8000_8008
+    )
 }

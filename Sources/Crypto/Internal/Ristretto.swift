@@ -19,13 +19,16 @@ enum Ristretto {
     /// Whether the 32 little-endian bytes at `scalar` encode an integer below ℓ (dalek's canonical form).
     static func isCanonicalScalar(_ scalar: UnsafeRawBufferPointer) -> Bool {
         guard scalar.count == 32 else { return false }
-        // Compare from the most significant byte down; the first difference decides.
-        for index in stride(from: 31, through: 0, by: -1) {
-            let byte = scalar[index]
-            let order = groupOrder[index]
-            if byte != order { return byte < order }
+        func limb(_ index: Int) -> UInt64 {
+            UInt64(littleEndian: scalar.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self))
         }
-        return false
+        // ℓ as little-endian 64-bit limbs (limb 2 is zero), written inline rather than read from the
+        // shared `groupOrder` array, so that verifying on many threads never touches a shared reference
+        // count. Compare from the most significant limb down; the first difference decides.
+        if limb(3) != 0x1000_0000_0000_0000 { return limb(3) < 0x1000_0000_0000_0000 }
+        if limb(2) != 0 { return false }
+        if limb(1) != 0x14de_f9de_a2f7_9cd6 { return limb(1) < 0x14de_f9de_a2f7_9cd6 }
+        return limb(0) < 0x5812_631a_5cf5_d3ed
     }
 
     /// Whether `point` can be a canonical encoding as far as libsodium 1.0.18 fails to check: bit 255
