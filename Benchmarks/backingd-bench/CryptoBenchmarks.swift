@@ -86,7 +86,10 @@ enum CryptoBenchmarks {
                 let slice = statements[first..<min(first + chunk, count)]
                 group.addTask {
                     slice.reduce(0) { valid, statement in
-                        valid + (Sr25519.verify(statement.signature, message: statement.message, publicKey: statement.publicKey) ? 1 : 0)
+                        valid
+                            + (Sr25519.verify(
+                                statement.signature, message: statement.message, publicKey: statement.publicKey)
+                                ? 1 : 0)
                     }
                 }
             }
@@ -111,7 +114,10 @@ enum CryptoBenchmarks {
                 format: "schnorrkel (py-sr25519-bindings %@): sign %.2f µs, verify %.2f µs",
                 figures.version, figures.signMicros, figures.verifyMicros))
         print(String(format: "ratio sign   ours/schnorrkel: %.2f", signSeconds * 1e6 / figures.signMicros))
-        print(String(format: "ratio verify ours/schnorrkel: %.2f (target ≤ 1.5)", verifySeconds * 1e6 / figures.verifyMicros))
+        print(
+            String(
+                format: "ratio verify ours/schnorrkel: %.2f (target ≤ 1.5)", verifySeconds * 1e6 / figures.verifyMicros)
+        )
     }
 
     private struct Baseline: Decodable {

@@ -23,7 +23,11 @@ struct DerivationTests {
     @Test func devRootMatchesSchnorrkelDocumentationExample() throws {
         let root = try Sr25519Keypair(miniSecret: bytes(vectors.eDev.rootMiniSecret))
         #expect(root.publicKey.bytes == bytes(vectors.eDev.rootPublic))
-        #expect(root.secretKey.ed25519Bytes == bytes("28b0ae221c6bb06856b287f60d7ea0d98552ea5a16db16956849aa371db3eb51fd190cce74df356432b410bd64682309d6dedb27c76845daf388557cbac3ca34"))
+        #expect(
+            root.secretKey.ed25519Bytes
+                == bytes(
+                    "28b0ae221c6bb06856b287f60d7ea0d98552ea5a16db16956849aa371db3eb51fd190cce74df356432b410bd64682309d6dedb27c76845daf388557cbac3ca34"
+                ))
         #expect(try Sr25519Keypair(suri: "").publicKey == root.publicKey)
         #expect(try Sr25519Keypair(suri: Mnemonic.devPhrase).publicKey == root.publicKey)
     }
@@ -80,7 +84,9 @@ struct DerivationTests {
         #expect(throws: CryptoError.hardJunctionOnPublicKey) { try alice.derive([DeriveJunction("/hard")]) }
         var bad = alice.bytes
         bad[31] |= 0x80
-        #expect(throws: CryptoError.invalidPublicKey) { try Sr25519Public(unchecked: bad).derive([DeriveJunction("x")]) }
+        #expect(throws: CryptoError.invalidPublicKey) {
+            try Sr25519Public(unchecked: bad).derive([DeriveJunction("x")])
+        }
     }
 
     @Test func secretURIsSplitPhrasePathAndPassword() throws {
@@ -108,7 +114,9 @@ struct DerivationTests {
 
     @Test func malformedSecretURIsThrowTypedErrors() {
         #expect(throws: CryptoError.invalidSecretURI("//Alice//")) { try Sr25519Keypair(suri: "//Alice//") }
-        #expect(throws: CryptoError.invalidSeedLength(31)) { try Sr25519Keypair(suri: "0x" + String(repeating: "ab", count: 31)) }
+        #expect(throws: CryptoError.invalidSeedLength(31)) {
+            try Sr25519Keypair(suri: "0x" + String(repeating: "ab", count: 31))
+        }
         #expect(throws: CryptoError.invalidSeedHex("0xzz")) { try Sr25519Keypair(suri: "0xzz") }
         #expect(throws: CryptoError.invalidMnemonicLength(2)) { try Sr25519Keypair(suri: "bottom drive//Alice") }
         // The error text stops before the password.

@@ -1,8 +1,7 @@
+import Crypto
 import Primitives
 import TestSupport
 import Testing
-
-import Crypto
 
 /// Signatures crossing the boundary to Rust schnorrkel in both directions.
 struct InteropTests {

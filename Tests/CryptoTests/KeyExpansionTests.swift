@@ -44,14 +44,20 @@ struct KeyExpansionTests {
     }
 
     @Test func keypairRejectsSeedsThatAreNot32Bytes() {
-        #expect(throws: CryptoError.invalidSeedLength(31)) { try Sr25519Keypair(miniSecret: [UInt8](repeating: 1, count: 31)) }
-        #expect(throws: CryptoError.invalidSeedLength(64)) { try Sr25519Keypair(miniSecret: [UInt8](repeating: 1, count: 64)) }
+        #expect(throws: CryptoError.invalidSeedLength(31)) {
+            try Sr25519Keypair(miniSecret: [UInt8](repeating: 1, count: 31))
+        }
+        #expect(throws: CryptoError.invalidSeedLength(64)) {
+            try Sr25519Keypair(miniSecret: [UInt8](repeating: 1, count: 64))
+        }
     }
 
     @Test func secretKeyBytesRejectScalarNotBelowGroupOrder() throws {
         let secret = try SecretKey(bytes: bytes(vectors.cKeys.secretKey64SchnorrkelToBytes))
         #expect(secret.key == bytes(vectors.cKeys.keyScalarLeAfterDiv8))
-        #expect(throws: CryptoError.invalidSecretKey) { try SecretKey(bytes: Ristretto.groupOrder + [UInt8](repeating: 0, count: 32)) }
+        #expect(throws: CryptoError.invalidSecretKey) {
+            try SecretKey(bytes: Ristretto.groupOrder + [UInt8](repeating: 0, count: 32))
+        }
         #expect(throws: CryptoError.invalidSecretKey) { try SecretKey(bytes: [UInt8](repeating: 0, count: 63)) }
     }
 

@@ -16,7 +16,8 @@ struct MerlinTests {
 
     @Test func transcriptStateAfterDomainSeparatorMatchesReference() {
         let transcript = MerlinTranscript(label: "test protocol")
-        #expect(Array(transcript.strobe.state.bytes.prefix(40)) == bytes(vectors.bMerlinTestProtocol.stateAfterDomSep040))
+        #expect(
+            Array(transcript.strobe.state.bytes.prefix(40)) == bytes(vectors.bMerlinTestProtocol.stateAfterDomSep040))
     }
 
     @Test func testProtocolChallengeMatchesPublishedVector() {
@@ -81,6 +82,7 @@ struct MerlinTests {
         builder.rekey(withWitness: "witness", Array("secret".utf8))
         var rng = builder.finalize(randomness: [UInt8](repeating: 7, count: 32))
         _ = rng.bytes(count: 64)
-        #expect(transcript.challengeBytes(label: "challenge", count: 32) == bytes(vectors.bMerlinTestProtocol.challenge))
+        #expect(
+            transcript.challengeBytes(label: "challenge", count: 32) == bytes(vectors.bMerlinTestProtocol.challenge))
     }
 }

@@ -33,7 +33,9 @@ struct SigningTests {
         let transcript = bytes(vectors.dSignFixedR.message).withUnsafeBytes { message in
             pair.publicKey.bytes.withUnsafeBytes { Sr25519.schnorrTranscript(message: message, publicKey: $0) }
         }
-        #expect(pair.secretKey.witnessScalar(transcript: transcript, randomness: zero) == bytes(vectors.dSignWitnessZeroRng.rLe))
+        #expect(
+            pair.secretKey.witnessScalar(transcript: transcript, randomness: zero)
+                == bytes(vectors.dSignWitnessZeroRng.rLe))
         let signature = pair.sign(bytes(vectors.dSignFixedR.message), externalRandomness: zero)
         #expect(signature.bytes == bytes(vectors.dSignWitnessZeroRng.signature))
     }

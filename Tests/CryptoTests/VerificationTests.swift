@@ -60,8 +60,14 @@ struct VerificationTests {
         let valid = try testCase("valid")
         let message = bytes(valid.message)
         let key = Sr25519Public(unchecked: bytes(valid.public))
-        #expect(!Sr25519.verify(Sr25519Signature(unchecked: Array(bytes(valid.signature).prefix(63))), message: message, publicKey: key))
-        #expect(!Sr25519.verify(Sr25519Signature(unchecked: bytes(valid.signature)), message: message, publicKey: Sr25519Public(unchecked: [1, 2, 3])))
+        #expect(
+            !Sr25519.verify(
+                Sr25519Signature(unchecked: Array(bytes(valid.signature).prefix(63))), message: message, publicKey: key)
+        )
+        #expect(
+            !Sr25519.verify(
+                Sr25519Signature(unchecked: bytes(valid.signature)), message: message,
+                publicKey: Sr25519Public(unchecked: [1, 2, 3])))
     }
 
     @Test func verifyRejectsNonPointPublicKeys() throws {
@@ -88,13 +94,17 @@ struct VerificationTests {
             for bit in [0x01, 0x80] as [UInt8] {
                 var tampered = signature
                 tampered[index] ^= bit
-                #expect(!Sr25519.verify(.init(unchecked: tampered), message: message, publicKey: .init(unchecked: key)), "sig byte \(index)")
+                #expect(
+                    !Sr25519.verify(.init(unchecked: tampered), message: message, publicKey: .init(unchecked: key)),
+                    "sig byte \(index)")
             }
         }
         for index in key.indices {
             var tampered = key
             tampered[index] ^= 0x01
-            #expect(!Sr25519.verify(.init(unchecked: signature), message: message, publicKey: .init(unchecked: tampered)), "key byte \(index)")
+            #expect(
+                !Sr25519.verify(.init(unchecked: signature), message: message, publicKey: .init(unchecked: tampered)),
+                "key byte \(index)")
         }
     }
 }

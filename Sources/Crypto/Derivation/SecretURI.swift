@@ -73,9 +73,12 @@ extension Sr25519Keypair {
         let root: Sr25519Keypair
         switch uri.phrase {
         case nil:
-            root = try Sr25519Keypair(
-                miniSecret: uri.password == nil
-                    ? Self.devRootMiniSecret : Mnemonic.miniSecret(phrase: Mnemonic.devPhrase, password: uri.password!))
+            if let password = uri.password {
+                root = try Sr25519Keypair(
+                    miniSecret: Mnemonic.miniSecret(phrase: Mnemonic.devPhrase, password: password))
+            } else {
+                root = try Sr25519Keypair(miniSecret: Self.devRootMiniSecret)
+            }
         case let phrase? where phrase.hasPrefix("0x"):
             guard let seed = Hex.decode(phrase.dropFirst(2)) else { throw .invalidSeedHex(phrase) }
             root = try Sr25519Keypair(miniSecret: seed)
@@ -88,7 +91,8 @@ extension Sr25519Keypair {
     /// A development account: `dev("Alice")` is `//Alice` on the development phrase.
     public static func dev(_ name: String) -> Sr25519Keypair {
         do {
-            return try Sr25519Keypair(miniSecret: devRootMiniSecret).derive([.hard(DeriveJunction.chainCode(for: name))])
+            return try Sr25519Keypair(miniSecret: devRootMiniSecret).derive([.hard(DeriveJunction.chainCode(for: name))]
+            )
         } catch {
             // Safe because: devRootMiniSecret is always 32 bytes, the only condition init(miniSecret:) checks.
             preconditionFailure("development root seed rejected: \(error)")

@@ -25,7 +25,9 @@ struct KeccakState: Sendable {
 
     /// The 25 lanes as integers, lane `x + 5y` at index `x + 5y`.
     var laneValues: [UInt64] {
-        withUnsafeBytes(of: lanes) { raw in (0..<25).map { UInt64(littleEndian: raw.load(fromByteOffset: 8 * $0, as: UInt64.self)) } }
+        withUnsafeBytes(of: lanes) { raw in
+            (0..<25).map { UInt64(littleEndian: raw.load(fromByteOffset: 8 * $0, as: UInt64.self)) }
+        }
     }
 
     /// Gives `body` the 200 state bytes to read and modify in place.

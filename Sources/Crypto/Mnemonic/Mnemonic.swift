@@ -26,7 +26,8 @@ public enum Mnemonic {
         let entropyBits = bits.count - checksumBits
         let entropy = pack(bits[0..<entropyBits])
         let expected = SHA2.sha256(entropy)
-        for index in 0..<checksumBits where bits[entropyBits + index] != (expected[index / 8] >> (7 - index % 8) & 1 == 1) {
+        for index in 0..<checksumBits
+        where bits[entropyBits + index] != (expected[index / 8] >> (7 - index % 8) & 1 == 1) {
             throw .invalidMnemonicChecksum
         }
         return entropy
