@@ -43,6 +43,27 @@ struct KeyExpansionTests {
         #expect(Ristretto.groupOrder == bytes(vectors.ellLe))
     }
 
+    @Test func canonicalScalarCheckAcceptsExactlyTheIntegersBelowGroupOrder() {
+        func canonical(_ scalar: [UInt8]) -> Bool { scalar.withUnsafeBytes(Ristretto.isCanonicalScalar) }
+        var belowOrder = Ristretto.groupOrder
+        belowOrder[0] -= 1
+        var limbTwoSet = Ristretto.groupOrder
+        limbTwoSet[16] = 1
+        var limbOneHigher = Ristretto.groupOrder
+        limbOneHigher[15] += 1
+        var topOnly = [UInt8](repeating: 0, count: 32)
+        topOnly[31] = 0x10
+        #expect(canonical([UInt8](repeating: 0, count: 32)))
+        #expect(canonical(belowOrder))
+        #expect(!canonical(Ristretto.groupOrder))
+        #expect(!canonical(limbTwoSet))
+        #expect(!canonical(limbOneHigher))
+        #expect(canonical(topOnly))  // 2^252 < ℓ
+        #expect(canonical(Array(topOnly.prefix(31)) + [0x0f]))
+        #expect(!canonical([UInt8](repeating: 0xff, count: 32)))
+        #expect(!canonical([UInt8](repeating: 0, count: 31)))
+    }
+
     @Test func keypairRejectsSeedsThatAreNot32Bytes() {
         #expect(throws: CryptoError.invalidSeedLength(31)) {
             try Sr25519Keypair(miniSecret: [UInt8](repeating: 1, count: 31))

@@ -67,6 +67,7 @@ enum Ristretto {
     /// schnorrkel treats the identity as an ordinary point, so that status is deliberately ignored.
     static func multiplyBase(_ scalar: [UInt8]) -> [UInt8] {
         precondition(scalar.count == 32, "scalars are 32 bytes")
+        Sodium.ensureInitialized()
         var out = [UInt8](repeating: 0, count: 32)
         _ = crypto_scalarmult_ristretto255_base(&out, scalar)
         return out

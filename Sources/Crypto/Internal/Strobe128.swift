@@ -62,13 +62,13 @@ struct Strobe128: Sendable {
 
     private mutating func beginOperation(_ flags: UInt8, more: Bool) {
         if more {
-            // Safe because: only this file's callers continue an operation, always with its own flags.
+            // Only the transcript code continues an operation, always with the flags it has just used.
             precondition(currentFlags == flags, "STROBE: continued an operation with different flags")
             return
         }
         precondition(flags & Flag.transport == 0, "STROBE: transport operations are not supported")
         let oldBegin = UInt8(truncatingIfNeeded: positionBegin)
-        // pos_begin points past the two framing bytes' first byte, as in the reference implementation.
+        // pos_begin marks this operation's flags byte (absorbed at pos + 1); runF folds it into the padding.
         positionBegin = position + 1
         currentFlags = flags
         withUnsafeBytes(of: (oldBegin, flags)) { absorb($0) }
