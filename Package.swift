@@ -62,5 +62,7 @@ let package = Package(
             name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
+        // Runs the built `backingd` binary; depends on it so that it is built first.
+        .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,53 @@
+public import Primitives
+
+/// sr25519 (schnorrkel 0.9 Schnorr signatures over ristretto255, Substrate's signing context).
+public enum Sr25519 {
+    /// Checks `signature` on `message` under `publicKey`, exactly as Substrate's `sr25519::Pair::verify`.
+    ///
+    /// Returns `false`, never traps, for any malformed input: a signature without schnorrkel's marker
+    /// bit, a scalar `s ≥ ℓ`, a public key that is not a canonical ristretto255 encoding (bit 255 set
+    /// included), or an `R` whose bytes differ from the recomputed commitment. The identity public key
+    /// is accepted, as schnorrkel accepts it.
+    public static func verify(
+        _ signature: Sr25519Signature, message: some Collection<UInt8>, publicKey: Sr25519Public
+    ) -> Bool {
+        withBytes(of: message) { verify(signature: signature.bytes, message: $0, publicKey: publicKey.bytes) }
+    }
+
+    static func verify(signature: [UInt8], message: UnsafeRawBufferPointer, publicKey: [UInt8]) -> Bool {
+        // FixedBytes(unchecked:) trusts its caller, so the lengths are checked again here.
+        guard signature.count == 64, publicKey.count == 32 else { return false }
+        guard signature[63] & 0x80 != 0 else { return false }
+        guard Ristretto.hasClearTopBit(publicKey) else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { scratch in
+            let base = scratch.baseAddress!
+            let challenge = base
+            let s = base + 64
+            let commitment = base + 96
+            signature.withUnsafeBufferPointer { signature in
+                for index in 0..<32 { s[index] = signature[32 + index] }
+            }
+            s[31] &= 0x7F
+            guard Ristretto.isCanonicalScalar(UnsafeRawBufferPointer(start: s, count: 32)) else { return false }
+            var transcript = publicKey.withUnsafeBytes { schnorrTranscript(message: message, publicKey: $0) }
+            signature.withUnsafeBytes { transcript.appendMessage(label: "sign:R", bytes: .init(rebasing: $0[0..<32])) }
+            transcript.challengeBytes(label: "sign:c", into: UnsafeMutableRawBufferPointer(start: challenge, count: 64))
+            let decoded = publicKey.withUnsafeBufferPointer {
+                Ristretto.schnorrCommitment(into: commitment, s: s, publicKey: $0.baseAddress!, challenge: challenge)
+            }
+            guard decoded else { return false }
+            // Compare encodings, never decoded points: a non-canonical R must not match.
+            var difference: UInt8 = 0
+            for index in 0..<32 { difference |= commitment[index] ^ signature[index] }
+            return difference == 0
+        }
+    }
+}
+
+extension Sr25519Public {
+    /// Whether `signature` is a valid Substrate sr25519 signature of `message` by this key; see
+    /// ``Sr25519/verify(_:message:publicKey:)`` for what is rejected.
+    public func isValidSignature(_ signature: Sr25519Signature, for message: some Collection<UInt8>) -> Bool {
+        Sr25519.verify(signature, message: message, publicKey: self)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// Runs the built `backingd` binary, as a harness in another language would.
+struct BackingdCLITests {
+    /// The `backingd` executable next to the test bundle in the build folder.
+    static var executable: URL {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if url.pathExtension == "xctest" { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("backingd")
+    }
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
+        }
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    @Test func keyInspectPrintsAlicesKeyAndAddresses() throws {
+        let result = try Self.run(["key", "inspect", "//Alice"])
+        #expect(result.status == 0)
+        #expect(result.json?["publicKey"] as? String == "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+        #expect(result.json?["ss58"] as? String == "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY")
+        #expect(result.json?["ss58Polkadot"] as? String == "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5")
+        #expect(result.json?["secretSeed"] as? String == "0xe5be9a5092b81bca64be81d212e7f2f9eba183bb7a90954f7b76361f6edb5c0a")
+    }
+
+    @Test func keyInspectRejectsAnUnknownMnemonicWord() throws {
+        let result = try Self.run(["key", "inspect", "bottom drive obey lake curtain smoke basket hold race lonely fit walkk"])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+    }
+
+    static let receipt = """
+        {"descriptor": {"paraId": 1, "relayParent": "0x\(String(repeating: "05", count: 32))",
+          "collator": "0x\(String(repeating: "00", count: 32))", "persistedValidationDataHash": "0x\(String(repeating: "00", count: 32))",
+          "povHash": "0xcafaf4adaf3920beca6db486d8ee24759066fcc25bd7953e2a4bd4f71c36f9cd", "erasureRoot": "0x\(String(repeating: "00", count: 32))",
+          "signature": "0x\(String(repeating: "00", count: 64))", "paraHead": "0x\(String(repeating: "00", count: 32))",
+          "validationCodeHash": "0x\(String(repeating: "00", count: 32))"},
+         "commitments": {"upwardMessages": [], "horizontalMessages": [], "newValidationCode": null, "headData": "0x040506",
+          "processedDownwardMessages": 0, "hrmpWatermark": 0}}
+        """
+
+    @Test func candidateHashOfACommittedReceiptFromStdin() throws {
+        let result = try Self.run(["candidate", "hash", "-"], stdin: Self.receipt)
+        #expect(result.status == 0)
+        #expect(result.json?["candidateHash"] as? String == "0x5ca19765ded5cf6d8d8278f439de0fbe57e6a97d94588b2c37643cb70bb9d9ec")
+        #expect(result.json?["commitmentsHash"] as? String == "0x1c60d15e03474774fb41adf24a7f7185d72ca7401c79a35b0dcfc3b168565b78")
+        #expect((result.json?["encoded"] as? String)?.hasSuffix("0c0405060000000000000000") == true)
+    }
+
+    @Test func candidateHashNamesTheBadField() throws {
+        let bad = Self.receipt.replacingOccurrences(of: "0xcafaf4adaf3920beca6db486d8ee24759066fcc25bd7953e2a4bd4f71c36f9cd", with: "0xcafaf4")
+        let result = try Self.run(["candidate", "hash", "-"], stdin: bad)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("descriptor.povHash: expected 32 bytes, got 3"))
+    }
+
+    @Test func statementSignProducesAStatementTheKeyVerifies() throws {
+        let parent = "0x" + String(repeating: "05", count: 32)
+        let hash = "0x5ca19765ded5cf6d8d8278f439de0fbe57e6a97d94588b2c37643cb70bb9d9ec"
+        let result = try Self.run([
+            "statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", parent, "--validator-index", "2", "--valid", hash,
+        ])
+        #expect(result.status == 0)
+        #expect(result.json?["validatorIndex"] as? Int == 2)
+        #expect((result.json?["payload"] as? [String: String])?["valid"] == hash)
+        let signature = try #require(result.json?["signature"] as? String)
+        #expect(signature.count == 130)
+
+        let seconded = try Self.run(
+            ["statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", parent, "--validator-index", "2", "--seconded", "-"],
+            stdin: Self.receipt)
+        #expect(seconded.status == 0)
+        #expect((seconded.json?["payload"] as? [String: Any])?["seconded"] != nil)
+    }
+
+    @Test func statementSignNeedsExactlyOneStatementKind() throws {
+        let result = try Self.run(["statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", "0x" + String(repeating: "05", count: 32), "--validator-index", "2"])
+        #expect(result.status != 0)
+    }
+}
