@@ -56,7 +56,8 @@ let package = Package(
 
         // Tests.
         .target(
-            name: "TestSupport", dependencies: ["Primitives"], path: "Tests/TestSupport", resources: [.copy("Fixtures")],
+            name: "TestSupport", dependencies: ["Primitives"], path: "Tests/TestSupport",
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"], swiftSettings: swiftSettings),

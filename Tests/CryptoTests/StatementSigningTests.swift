@@ -62,7 +62,8 @@ struct StatementSigningTests {
         let keypair = try Sr25519Keypair(miniSecret: [UInt8](hex: v.validatorMiniSecret))
         #expect(keypair.publicKey == v.validatorPublic)
         let context = SigningContext(sessionIndex: v.sessionIndex, parentHash: v.parentHash)
-        let ours = SignedStatement.sign(Self.statement(v).payload, validatorIndex: 7, context: context, keypair: keypair)
+        let ours = SignedStatement.sign(
+            Self.statement(v).payload, validatorIndex: 7, context: context, keypair: keypair)
         #expect(ours.validatorIndex == 7)
         #expect(ours.isSignatureValid(context: context, validator: v.validatorPublic))
         #expect(!ours.isSignatureValid(context: context, validator: Sr25519Keypair.dev("Alice").publicKey))
@@ -77,10 +78,16 @@ struct StatementSigningTests {
         let full = SignedFullStatement.sign(.seconded(ccr), validatorIndex: 2, context: context, keypair: charlie)
         let compact = SignedStatement(payload: .seconded(ccr.hash), validatorIndex: 2, signature: full.signature)
         #expect(compact.isSignatureValid(context: context, validator: charlie.publicKey))
-        #expect(ValidityAttestation.implicit(full.signature).isSignatureValid(candidate: ccr.hash, context: context, validator: charlie.publicKey))
-        #expect(!ValidityAttestation.explicit(full.signature).isSignatureValid(candidate: ccr.hash, context: context, validator: charlie.publicKey))
+        #expect(
+            ValidityAttestation.implicit(full.signature).isSignatureValid(
+                candidate: ccr.hash, context: context, validator: charlie.publicKey))
+        #expect(
+            !ValidityAttestation.explicit(full.signature).isSignatureValid(
+                candidate: ccr.hash, context: context, validator: charlie.publicKey))
         let dispute = DisputeStatement.valid(.backingSeconded(context.parentHash))
-        #expect(charlie.publicKey.isValidSignature(full.signature, for: dispute.payloadData(candidate: ccr.hash, session: 1)))
+        #expect(
+            charlie.publicKey.isValidSignature(
+                full.signature, for: dispute.payloadData(candidate: ccr.hash, session: 1)))
     }
 
     /// The reference note's example statements (§13.4), signed by schnorrkel for the backing fixture's
@@ -98,7 +105,8 @@ struct StatementSigningTests {
 
     @Test func collatorSignatureCoversThe132BytePayload() throws {
         let collator = Sr25519Keypair.dev("Two")
-        var descriptor = CandidateDescriptor(paraId: 100, relayParent: H256(repeating: 1), collator: collator.publicKey, povHash: H256(repeating: 3))
+        var descriptor = CandidateDescriptor(
+            paraId: 100, relayParent: H256(repeating: 1), collator: collator.publicKey, povHash: H256(repeating: 3))
         descriptor.signature = collator.sign(descriptor.collatorSignaturePayload)
         #expect(descriptor.isCollatorSignatureValid)
         descriptor.erasureRoot = H256(repeating: 9)  // not covered by the collator signature

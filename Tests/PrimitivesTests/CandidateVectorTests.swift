@@ -36,7 +36,9 @@ struct CandidateVectorTests {
     @Test(arguments: vectors.indices)
     func scaleDecodingGivesTheJSONValue(index: Int) throws {
         let v = Self.vectors[index]
-        #expect(try CommittedCandidateReceipt(scaleEncoded: [UInt8](hex: v.committedReceiptEncoded)) == v.committedCandidateReceipt)
+        #expect(
+            try CommittedCandidateReceipt(scaleEncoded: [UInt8](hex: v.committedReceiptEncoded))
+                == v.committedCandidateReceipt)
         #expect(try CandidateReceipt(scaleEncoded: [UInt8](hex: v.receiptEncoded)) == v.candidateReceipt)
     }
 

@@ -31,13 +31,17 @@ struct JSONTests {
     @Test func acceptsUppercaseHexSS58KeysAndUnknownFields() throws {
         let request = try JSONInput.decode(SecondRequest.self, from: Self.request())
         #expect(request.candidate.descriptor.paraId == 100)
-        #expect(request.candidate.descriptor.collator.hex == "0x90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22")
+        #expect(
+            request.candidate.descriptor.collator.hex
+                == "0x90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22")
         #expect(request.candidate.descriptor.persistedValidationDataHash == H256(repeating: 0xab))
         #expect(request.pov == PoV([1, 2, 3]))
     }
 
     @Test func aShortHashIsReportedWithItsPath() {
-        let bad = Self.descriptorJSON.replacingOccurrences(of: "\"povHash\": \"0x\(String(repeating: "01", count: 32))\"", with: "\"povHash\": \"0x\(String(repeating: "01", count: 31))\"")
+        let bad = Self.descriptorJSON.replacingOccurrences(
+            of: "\"povHash\": \"0x\(String(repeating: "01", count: 32))\"",
+            with: "\"povHash\": \"0x\(String(repeating: "01", count: 31))\"")
         #expect(throws: JSONInputError(field: "candidate.descriptor.povHash", reason: "expected 32 bytes, got 31")) {
             try JSONInput.decode(SecondRequest.self, from: Self.request(descriptor: bad))
         }
@@ -56,14 +60,20 @@ struct JSONTests {
         #expect(error(missing) == JSONInputError(field: "candidate.descriptor.paraId", reason: "missing field"))
         let negative = Self.descriptorJSON.replacingOccurrences(of: "\"paraId\": 100", with: "\"paraId\": -1")
         #expect(error(negative)?.field == "candidate.descriptor.paraId")
-        let notHex = Self.descriptorJSON.replacingOccurrences(of: "0x\(String(repeating: "04", count: 32))", with: "0xZZ")
-        #expect(error(notHex) == JSONInputError(field: "candidate.descriptor.paraHead", reason: "expected 0x-prefixed hex"))
-        let badAddress = Self.descriptorJSON.replacingOccurrences(of: "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y", with: "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Z")
+        let notHex = Self.descriptorJSON.replacingOccurrences(
+            of: "0x\(String(repeating: "04", count: 32))", with: "0xZZ")
+        #expect(
+            error(notHex) == JSONInputError(field: "candidate.descriptor.paraHead", reason: "expected 0x-prefixed hex"))
+        let badAddress = Self.descriptorJSON.replacingOccurrences(
+            of: "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y",
+            with: "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Z")
         #expect(error(badAddress)?.field == "candidate.descriptor.collator")
     }
 
     @Test func malformedJSONIsADocumentLevelError() {
-        #expect(throws: JSONInputError.self) { try JSONInput.decode(SecondRequest.self, from: Data("{\"relayParent\": ".utf8)) }
+        #expect(throws: JSONInputError.self) {
+            try JSONInput.decode(SecondRequest.self, from: Data("{\"relayParent\": ".utf8))
+        }
     }
 
     @Test func arrayElementsAppearAsIndicesInThePath() {
@@ -75,11 +85,18 @@ struct JSONTests {
 
     @Test func enumsAreExternallyTaggedAsPolkadotJSPrintsThem() throws {
         let hash = H256(repeating: 1)
-        #expect(String(decoding: try JSONOutput.encode(Statement.valid(hash)), as: UTF8.self) == #"{"valid":"\#(hash.hex)"}"#)
-        #expect(String(decoding: try JSONOutput.encode(ValidityAttestation.implicit(.zero)), as: UTF8.self) == #"{"implicit":"\#(Sr25519Signature.zero.hex)"}"#)
+        #expect(
+            String(decoding: try JSONOutput.encode(Statement.valid(hash)), as: UTF8.self)
+                == #"{"valid":"\#(hash.hex)"}"#)
+        #expect(
+            String(decoding: try JSONOutput.encode(ValidityAttestation.implicit(.zero)), as: UTF8.self)
+                == #"{"implicit":"\#(Sr25519Signature.zero.hex)"}"#)
         #expect(String(decoding: try JSONOutput.encode(CoreState.free), as: UTF8.self) == #"{"free":null}"#)
-        #expect(String(decoding: try JSONOutput.encode(CoreState.scheduled(ScheduledCore(paraId: 100))), as: UTF8.self) == #"{"scheduled":{"collator":null,"paraId":100}}"#)
-        #expect(try JSONInput.decode(CoreState.self, from: Data(#"{"occupied": {}}"#.utf8)) == .occupied(OccupiedCore()))
+        #expect(
+            String(decoding: try JSONOutput.encode(CoreState.scheduled(ScheduledCore(paraId: 100))), as: UTF8.self)
+                == #"{"scheduled":{"collator":null,"paraId":100}}"#)
+        #expect(
+            try JSONInput.decode(CoreState.self, from: Data(#"{"occupied": {}}"#.utf8)) == .occupied(OccupiedCore()))
         #expect(throws: JSONInputError(field: "", reason: "expected an object with one of the keys seconded, valid")) {
             try JSONInput.decode(Statement.self, from: Data(#"{"approved": "0x00"}"#.utf8))
         }
@@ -88,15 +105,21 @@ struct JSONTests {
     }
 
     @Test func backedCandidateJSONCarriesItsScaleEncoding() throws {
-        let backed = BackedCandidate(candidate: CommittedCandidateReceipt(), validityVotes: [.explicit(.zero)], validatorIndices: BitVec([false, true]))
+        let backed = BackedCandidate(
+            candidate: CommittedCandidateReceipt(), validityVotes: [.explicit(.zero)],
+            validatorIndices: BitVec([false, true]))
         let object = try JSONSerialization.jsonObject(with: JSONOutput.encode(backed)) as? [String: Any]
         #expect(object?["encoded"] as? String == Hex.encode(backed.scaleEncoded))
         #expect(object?["validatorIndices"] as? String == "0x0802")
     }
 
     @Test func misbehaviorJSONListsTheEvidenceInContractOrder() throws {
-        let first = SignedFullStatement(payload: .seconded(CommittedCandidateReceipt()), validatorIndex: 3, signature: Sr25519Signature(repeating: 1))
-        let second = SignedFullStatement(payload: .valid(CommittedCandidateReceipt().hash), validatorIndex: 3, signature: Sr25519Signature(repeating: 2))
+        let first = SignedFullStatement(
+            payload: .seconded(CommittedCandidateReceipt()), validatorIndex: 3,
+            signature: Sr25519Signature(repeating: 1))
+        let second = SignedFullStatement(
+            payload: .valid(CommittedCandidateReceipt().hash), validatorIndex: 3,
+            signature: Sr25519Signature(repeating: 2))
         let misbehavior = Misbehavior.validityDoubleVote(seconded: first, valid: second)
         let json = try JSONOutput.encode(misbehavior)
         let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
@@ -111,8 +134,11 @@ struct JSONTests {
 extension JSONTests {
     @Test(arguments: ["-1", "1.5", "4294967296"])
     func outOfRangeNumbersNameTheirField(number: String) {
-        let json = Data(#"{"parentHead": "0x", "relayParentNumber": \#(number), "relayParentStorageRoot": "0x\#(String(repeating: "00", count: 32))", "maxPovSize": 5}"#.utf8)
-        #expect(throws: JSONInputError(field: "relayParentNumber", reason: "expected an integer from 0 to 4294967295")) {
+        let json = Data(
+            #"{"parentHead": "0x", "relayParentNumber": \#(number), "relayParentStorageRoot": "0x\#(String(repeating: "00", count: 32))", "maxPovSize": 5}"#
+                .utf8)
+        #expect(throws: JSONInputError(field: "relayParentNumber", reason: "expected an integer from 0 to 4294967295"))
+        {
             try JSONInput.decode(PersistedValidationData.self, from: json)
         }
     }

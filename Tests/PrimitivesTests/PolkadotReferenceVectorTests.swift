@@ -78,7 +78,9 @@ struct PolkadotReferenceVectorTests {
         let seconded = CompactStatement.seconded(ccr.hash).signingPayload(context)
         #expect(seconded.count == 73)
         #expect(Hex.encode(seconded, prefix: false) == v.vectorA["secondedPayload"])
-        #expect(Hex.encode(CompactStatement.valid(ccr.hash).signingPayload(context), prefix: false) == v.vectorA["validPayload"])
+        #expect(
+            Hex.encode(CompactStatement.valid(ccr.hash).signingPayload(context), prefix: false)
+                == v.vectorA["validPayload"])
         #expect(Statement.seconded(ccr).compact == .seconded(ccr.hash))
     }
 
@@ -96,25 +98,41 @@ struct PolkadotReferenceVectorTests {
     @Test func compactStatementWithoutMagicIsRejected() throws {
         var bytes = CompactStatement.valid(.zero).scaleEncoded
         bytes[0] = UInt8(ascii: "X")
-        #expect(throws: ScaleDecodingError.invalidValue(type: "CompactStatement", offset: 0, reason: "invalid magic string")) {
+        #expect(
+            throws: ScaleDecodingError.invalidValue(type: "CompactStatement", offset: 0, reason: "invalid magic string")
+        ) {
             try CompactStatement(scaleEncoded: bytes)
         }
     }
 
     @Test func disputePayloadsAndEncodingsMatch() throws {
         let hash = try H256([UInt8](hex: v.vectorA["candidateHash"]!))
-        #expect(Hex.encode(DisputeStatement.valid(.explicit).payloadData(candidate: hash, session: 1), prefix: false) == v.vectorA["explicitValidDisputePayload"])
-        #expect(Hex.encode(DisputeStatement.invalid(.explicit).payloadData(candidate: hash, session: 1), prefix: false) == v.vectorA["explicitInvalidDisputePayload"])
-        #expect(Hex.encode(DisputeStatement.valid(.approvalChecking).payloadData(candidate: hash, session: 1), prefix: false) == v.vectorA["approvalPayload"])
-        #expect(DisputeStatement.valid(.backingSeconded(Self.relayParent)).payloadData(candidate: hash, session: 1) == [UInt8](hex: v.vectorA["secondedPayload"]!))
-        #expect(DisputeStatement.valid(.backingValid(Self.relayParent)).payloadData(candidate: hash, session: 1) == [UInt8](hex: v.vectorA["validPayload"]!))
+        #expect(
+            Hex.encode(DisputeStatement.valid(.explicit).payloadData(candidate: hash, session: 1), prefix: false)
+                == v.vectorA["explicitValidDisputePayload"])
+        #expect(
+            Hex.encode(DisputeStatement.invalid(.explicit).payloadData(candidate: hash, session: 1), prefix: false)
+                == v.vectorA["explicitInvalidDisputePayload"])
+        #expect(
+            Hex.encode(
+                DisputeStatement.valid(.approvalChecking).payloadData(candidate: hash, session: 1), prefix: false)
+                == v.vectorA["approvalPayload"])
+        #expect(
+            DisputeStatement.valid(.backingSeconded(Self.relayParent)).payloadData(candidate: hash, session: 1)
+                == [UInt8](hex: v.vectorA["secondedPayload"]!))
+        #expect(
+            DisputeStatement.valid(.backingValid(Self.relayParent)).payloadData(candidate: hash, session: 1)
+                == [UInt8](hex: v.vectorA["validPayload"]!))
         let h11 = H256(repeating: 0x11)
         #expect(hex(DisputeStatement.valid(.explicit)) == "0000")
         #expect(hex(DisputeStatement.valid(.backingSeconded(h11))) == "0001" + String(repeating: "11", count: 32))
         #expect(hex(DisputeStatement.valid(.backingValid(h11))) == "0002" + String(repeating: "11", count: 32))
         #expect(hex(DisputeStatement.valid(.approvalChecking)) == "0003")
         #expect(hex(DisputeStatement.invalid(.explicit)) == "0100")
-        for statement in [DisputeStatement.valid(.explicit), .valid(.backingSeconded(h11)), .valid(.backingValid(h11)), .valid(.approvalChecking), .invalid(.explicit)] {
+        for statement in [
+            DisputeStatement.valid(.explicit), .valid(.backingSeconded(h11)), .valid(.backingValid(h11)),
+            .valid(.approvalChecking), .invalid(.explicit),
+        ] {
             #expect(try DisputeStatement(scaleEncoded: statement.scaleEncoded) == statement)
         }
     }
@@ -123,7 +141,10 @@ struct PolkadotReferenceVectorTests {
         let ccr = Self.candidate(pov: [1, 2, 3], head: [4, 5, 6], erasureRoot: .zero)
         let backed = BackedCandidate(
             candidate: ccr,
-            validityVotes: [.implicit(Sr25519Signature(repeating: 0xaa)), .explicit(Sr25519Signature(repeating: 0xbb)), .explicit(Sr25519Signature(repeating: 0xcc))],
+            validityVotes: [
+                .implicit(Sr25519Signature(repeating: 0xaa)), .explicit(Sr25519Signature(repeating: 0xbb)),
+                .explicit(Sr25519Signature(repeating: 0xcc)),
+            ],
             validatorIndices: BitVec([true, false, true, true]))
         #expect(hex(backed) == v.vectorA["backedCandidateExample"])
         #expect(try BackedCandidate(scaleEncoded: backed.scaleEncoded) == backed)
@@ -138,8 +159,10 @@ struct PolkadotReferenceVectorTests {
 
     @Test func richCommitmentsEncodeEveryField() throws {
         let commitments = CandidateCommitments(
-            upwardMessages: [Bytes(bytes: [1, 2])], horizontalMessages: [OutboundHrmpMessage(recipient: 2000, data: [0xff])],
-            newValidationCode: ValidationCode(bytes: [0x00, 0x61, 0x73, 0x6d]), headData: HeadData(bytes: [0xde, 0xad]),
+            upwardMessages: [Bytes(bytes: [1, 2])],
+            horizontalMessages: [OutboundHrmpMessage(recipient: 2000, data: [0xff])],
+            newValidationCode: ValidationCode(bytes: [0x00, 0x61, 0x73, 0x6d]),
+            headData: HeadData(bytes: [0xde, 0xad]),
             processedDownwardMessages: 3, hrmpWatermark: 7)
         #expect(hex(commitments) == v.commitmentsB)
         #expect(Hex.encode(commitments.hash.bytes, prefix: false) == v.commitmentsBHash)
@@ -194,7 +217,8 @@ struct PolkadotReferenceVectorTests {
 
     @Test func a123StatementsDecodeAndReencode() throws {
         let a123 = v.fixtureCandidates["A123"]!
-        let ccr = Self.candidate(pov: a123.pov, head: a123.head, erasureRoot: try H256([UInt8](hex: a123.erasureRootN6)))
+        let ccr = Self.candidate(
+            pov: a123.pov, head: a123.head, erasureRoot: try H256([UInt8](hex: a123.erasureRootN6)))
         let context = SigningContext(sessionIndex: 1, parentHash: Self.relayParent)
         let seconded = try SignedFullStatement(scaleEncoded: [UInt8](hex: v.a123["signedSecondedByCharlie"]!))
         #expect(seconded.payload == .seconded(ccr))
@@ -219,13 +243,16 @@ struct PolkadotReferenceVectorTests {
         let info = GroupRotationInfo(sessionStartBlock: 10, groupRotationFrequency: 5, now: 15)
         #expect(info.nextRotationAt == 20)
         #expect(info.lastRotationAt == 15)
-        #expect(GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 9).groupForCore(3, cores: 4) == 3)
+        #expect(
+            GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 9).groupForCore(3, cores: 4) == 3)
         var mismatches: [String] = []
         for cores in 1...256 {
             for rotations in 0..<(2 * UInt32(cores)) {
                 let info = GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 1, now: rotations)
                 for core in 0..<UInt32(cores)
-                where info.coreForGroup(info.groupForCore(CoreIndex(core), cores: cores), cores: cores) != CoreIndex(core) {
+                where info.coreForGroup(info.groupForCore(CoreIndex(core), cores: cores), cores: cores)
+                    != CoreIndex(core)
+                {
                     mismatches.append("cores \(cores) rotations \(rotations) core \(core)")
                 }
             }

@@ -17,29 +17,39 @@ struct PropertyTests {
         mutating func descriptor() -> CandidateDescriptor {
             CandidateDescriptor(
                 paraId: ParaId(u32()), relayParent: h256(), collator: key(), persistedValidationDataHash: h256(),
-                povHash: h256(), erasureRoot: h256(), signature: signature(), paraHead: h256(), validationCodeHash: h256())
+                povHash: h256(), erasureRoot: h256(), signature: signature(), paraHead: h256(),
+                validationCodeHash: h256())
         }
         mutating func commitments() -> CandidateCommitments {
             CandidateCommitments(
                 upwardMessages: (0..<small(3)).map { _ in Bytes(bytes: bytes()) },
-                horizontalMessages: (0..<small(3)).map { _ in OutboundHrmpMessage(recipient: ParaId(u32()), data: bytes()) },
+                horizontalMessages: (0..<small(3)).map { _ in
+                    OutboundHrmpMessage(recipient: ParaId(u32()), data: bytes())
+                },
                 newValidationCode: bool() ? ValidationCode(bytes: bytes(max: 300)) : nil,
                 headData: HeadData(bytes: bytes()), processedDownwardMessages: u32(), hrmpWatermark: u32())
         }
-        mutating func receipt() -> CommittedCandidateReceipt { CommittedCandidateReceipt(descriptor: descriptor(), commitments: commitments()) }
+        mutating func receipt() -> CommittedCandidateReceipt {
+            CommittedCandidateReceipt(descriptor: descriptor(), commitments: commitments())
+        }
         mutating func pvd() -> PersistedValidationData {
-            PersistedValidationData(parentHead: HeadData(bytes: bytes()), relayParentNumber: u32(), relayParentStorageRoot: h256(), maxPovSize: u32())
+            PersistedValidationData(
+                parentHead: HeadData(bytes: bytes()), relayParentNumber: u32(), relayParentStorageRoot: h256(),
+                maxPovSize: u32())
         }
         mutating func bitvec() -> BitVec { BitVec((0..<small(40)).map { _ in bool() }) }
         mutating func statement() -> Statement { bool() ? .seconded(receipt()) : .valid(h256()) }
-        mutating func scheduled() -> ScheduledCore { ScheduledCore(paraId: ParaId(u32()), collator: bool() ? key() : nil) }
+        mutating func scheduled() -> ScheduledCore {
+            ScheduledCore(paraId: ParaId(u32()), collator: bool() ? key() : nil)
+        }
         mutating func coreState() -> CoreState {
             switch small(2) {
             case 0:
                 .occupied(
                     OccupiedCore(
                         nextUpOnAvailable: bool() ? scheduled() : nil, occupiedSince: u32(), timeOutAt: u32(),
-                        nextUpOnTimeOut: bool() ? scheduled() : nil, availability: bitvec(), groupResponsible: GroupIndex(u32()),
+                        nextUpOnTimeOut: bool() ? scheduled() : nil, availability: bitvec(),
+                        groupResponsible: GroupIndex(u32()),
                         candidateHash: h256(), candidateDescriptor: descriptor()))
             case 1: .scheduled(scheduled())
             default: .free
@@ -65,15 +75,31 @@ struct PropertyTests {
             #expect(try Self.roundTrips(r.pvd()))
             #expect(try Self.roundTrips(AvailableData(pov: PoV(r.bytes()), validationData: r.pvd())))
             #expect(try Self.roundTrips(r.statement()))
-            #expect(try Self.roundTrips(SignedFullStatement(payload: r.statement(), validatorIndex: ValidatorIndex(r.u32()), signature: r.signature())))
-            #expect(try Self.roundTrips(SignedStatement(payload: r.statement().compact, validatorIndex: ValidatorIndex(r.u32()), signature: r.signature())))
+            #expect(
+                try Self.roundTrips(
+                    SignedFullStatement(
+                        payload: r.statement(), validatorIndex: ValidatorIndex(r.u32()), signature: r.signature())))
+            #expect(
+                try Self.roundTrips(
+                    SignedStatement(
+                        payload: r.statement().compact, validatorIndex: ValidatorIndex(r.u32()),
+                        signature: r.signature())))
             #expect(try Self.roundTrips(SigningContext(sessionIndex: r.u32(), parentHash: r.h256())))
-            let votes: [ValidityAttestation] = (0..<r.small(5)).map { _ in r.bool() ? .implicit(r.signature()) : .explicit(r.signature()) }
-            #expect(try Self.roundTrips(BackedCandidate(candidate: ccr, validityVotes: votes, validatorIndices: r.bitvec())))
+            let votes: [ValidityAttestation] = (0..<r.small(5)).map { _ in
+                r.bool() ? .implicit(r.signature()) : .explicit(r.signature())
+            }
+            #expect(
+                try Self.roundTrips(BackedCandidate(candidate: ccr, validityVotes: votes, validatorIndices: r.bitvec()))
+            )
             #expect(try Self.roundTrips(r.bitvec()))
             #expect(try Self.roundTrips(r.coreState()))
-            #expect(try Self.roundTrips(GroupRotationInfo(sessionStartBlock: r.u32(), groupRotationFrequency: r.u32(), now: r.u32())))
-            let dispute: DisputeStatement = [.valid(.explicit), .valid(.backingSeconded(r.h256())), .valid(.backingValid(r.h256())), .valid(.approvalChecking), .invalid(.explicit)][r.small(4)]
+            #expect(
+                try Self.roundTrips(
+                    GroupRotationInfo(sessionStartBlock: r.u32(), groupRotationFrequency: r.u32(), now: r.u32())))
+            let dispute: DisputeStatement = [
+                .valid(.explicit), .valid(.backingSeconded(r.h256())), .valid(.backingValid(r.h256())),
+                .valid(.approvalChecking), .invalid(.explicit),
+            ][r.small(4)]
             #expect(try Self.roundTrips(dispute))
         }
     }
@@ -93,8 +119,12 @@ struct PropertyTests {
     @Test func randomBytesNeverCrashTheDecoders() throws {
         var r = Random(rng: SeededGenerator(seed: 99))
         let seeds: [[UInt8]] = [
-            r.receipt().scaleEncoded, BackedCandidate(candidate: r.receipt(), validityVotes: [.explicit(r.signature())], validatorIndices: BitVec([true])).scaleEncoded,
-            SignedFullStatement(payload: r.statement(), validatorIndex: 1, signature: r.signature()).scaleEncoded, r.coreState().scaleEncoded,
+            r.receipt().scaleEncoded,
+            BackedCandidate(
+                candidate: r.receipt(), validityVotes: [.explicit(r.signature())], validatorIndices: BitVec([true])
+            ).scaleEncoded,
+            SignedFullStatement(payload: r.statement(), validatorIndex: 1, signature: r.signature()).scaleEncoded,
+            r.coreState().scaleEncoded,
         ]
         for round in 0..<4000 {
             var input: [UInt8]
@@ -102,7 +132,9 @@ struct PropertyTests {
                 input = r.rng.bytes(r.small(400))
             } else {
                 input = seeds[round % seeds.count]
-                for _ in 0...r.small(4) where !input.isEmpty { input[r.small(input.count - 1)] = UInt8(truncatingIfNeeded: r.u32()) }
+                for _ in 0...r.small(4) where !input.isEmpty {
+                    input[r.small(input.count - 1)] = UInt8(truncatingIfNeeded: r.u32())
+                }
                 input = Array(input.prefix(r.small(input.count)))
             }
             _ = try? CommittedCandidateReceipt(scaleEncoded: input)

@@ -34,7 +34,9 @@ struct SS58Tests {
 
     @Test func corruptedAddressesAreRejected() {
         #expect(throws: SS58.Error.badChecksum) { try SS58.decode("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ") }
-        #expect(throws: SS58.Error.invalidBase58) { try SS58.decode("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQ0") }
+        #expect(throws: SS58.Error.invalidBase58) {
+            try SS58.decode("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQ0")
+        }
         #expect(throws: SS58.Error.invalidLength(3)) { try SS58.decode(Base58.encode([42, 1, 2])) }
         #expect(throws: SS58.Error.self) { try SS58.decode("") }
     }

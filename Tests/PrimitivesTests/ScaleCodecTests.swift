@@ -36,7 +36,9 @@ struct ScaleCodecTests {
     }
 
     @Test func trailingBytesAreRejected() {
-        #expect(throws: ScaleDecodingError.trailingBytes(offset: 4, count: 1)) { try ParaId(scaleEncoded: [1, 0, 0, 0, 9]) }
+        #expect(throws: ScaleDecodingError.trailingBytes(offset: 4, count: 1)) {
+            try ParaId(scaleEncoded: [1, 0, 0, 0, 9])
+        }
     }
 
     @Test func invalidOptionAndEnumTagsAreRejected() {
@@ -46,7 +48,9 @@ struct ScaleCodecTests {
         #expect(throws: ScaleDecodingError.invalidTag(type: "ValidityAttestation", tag: 0, offset: 0)) {
             try ValidityAttestation(scaleEncoded: [0] + [UInt8](repeating: 0, count: 64))
         }
-        #expect(throws: ScaleDecodingError.invalidTag(type: "CoreState", tag: 3, offset: 0)) { try CoreState(scaleEncoded: [3]) }
+        #expect(throws: ScaleDecodingError.invalidTag(type: "CoreState", tag: 3, offset: 0)) {
+            try CoreState(scaleEncoded: [3])
+        }
     }
 
     @Test func hugeLengthPrefixFailsWithoutAllocating() {
@@ -72,7 +76,10 @@ struct ScaleCodecTests {
             #expect(try BitVec(scaleEncoded: [UInt8](hex: v.encoded)).bits == v.bits)
         }
         #expect(Hex.encode(BitVec([true, false, true, true]).scaleEncoded, prefix: false) == "100d")
-        #expect(Hex.encode(BitVec([true, false, false, false, false, false, false, false, true]).scaleEncoded, prefix: false) == "240101")
+        #expect(
+            Hex.encode(
+                BitVec([true, false, false, false, false, false, false, false, true]).scaleEncoded, prefix: false)
+                == "240101")
         #expect(Hex.encode(BitVec([]).scaleEncoded, prefix: false) == "00")
         #expect(Hex.encode(BitVec([false, true, false, true, false, true]).scaleEncoded, prefix: false) == "182a")
     }

@@ -22,5 +22,7 @@ public struct SeededGenerator: RandomNumberGenerator {
 }
 
 extension RandomNumberGenerator {
-    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    public mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
+    }
 }

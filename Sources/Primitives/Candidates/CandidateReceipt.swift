@@ -30,7 +30,10 @@ public struct CommittedCandidateReceipt: ScaleCodable, Codable, Hashable, Sendab
     public var descriptor: CandidateDescriptor
     public var commitments: CandidateCommitments
 
-    public init(descriptor: CandidateDescriptor = CandidateDescriptor(), commitments: CandidateCommitments = CandidateCommitments()) {
+    public init(
+        descriptor: CandidateDescriptor = CandidateDescriptor(),
+        commitments: CandidateCommitments = CandidateCommitments()
+    ) {
         self.descriptor = descriptor
         self.commitments = commitments
     }
@@ -48,7 +51,9 @@ public struct CommittedCandidateReceipt: ScaleCodable, Codable, Hashable, Sendab
         descriptor == receipt.descriptor && commitments.hash == receipt.commitmentsHash
     }
 
-    public static var minimumEncodedSize: Int { CandidateDescriptor.encodedSize + CandidateCommitments.minimumEncodedSize }
+    public static var minimumEncodedSize: Int {
+        CandidateDescriptor.encodedSize + CandidateCommitments.minimumEncodedSize
+    }
 
     public func encode(to encoder: inout ScaleEncoder) {
         encoder.append(descriptor)

@@ -7,7 +7,8 @@ public struct PersistedValidationData: ScaleCodable, Codable, Hashable, Sendable
     public var relayParentStorageRoot: H256
     public var maxPovSize: UInt32
 
-    public init(parentHead: HeadData, relayParentNumber: BlockNumber, relayParentStorageRoot: H256, maxPovSize: UInt32) {
+    public init(parentHead: HeadData, relayParentNumber: BlockNumber, relayParentStorageRoot: H256, maxPovSize: UInt32)
+    {
         self.parentHead = parentHead
         self.relayParentNumber = relayParentNumber
         self.relayParentStorageRoot = relayParentStorageRoot

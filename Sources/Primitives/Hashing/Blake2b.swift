@@ -12,7 +12,8 @@ public enum Blake2b {
         let status: Int32 =
             data.withContiguousStorageIfAvailable { input in
                 crypto_generichash(&out, outputLength, input.baseAddress, UInt64(input.count), nil, 0)
-            } ?? Array(data).withUnsafeBufferPointer { input in
+            }
+            ?? Array(data).withUnsafeBufferPointer { input in
                 crypto_generichash(&out, outputLength, input.baseAddress, UInt64(input.count), nil, 0)
             }
         // Safe because: libsodium fails only for out-of-range lengths, excluded by the precondition.

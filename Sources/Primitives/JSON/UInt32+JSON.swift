@@ -4,7 +4,8 @@ extension SingleValueDecodingContainer {
     func decodeU32() throws -> UInt32 {
         let number = try decode(Double.self)
         guard let value = UInt32(exactly: number) else {
-            throw DecodingError.dataCorruptedError(in: self, debugDescription: "expected an integer from 0 to 4294967295")
+            throw DecodingError.dataCorruptedError(
+                in: self, debugDescription: "expected an integer from 0 to 4294967295")
         }
         return value
     }

@@ -15,7 +15,8 @@ struct StatementCommand: ParsableCommand {
         @Option(help: "Session index of the signing context.") var session: UInt32
         @Option(help: "Relay parent (the signing context's parent hash).") var parent: HashArgument
         @Option(help: "The signer's index in the session's validator list.") var validatorIndex: UInt32
-        @Option(help: "Sign Seconded for this CommittedCandidateReceipt (JSON FILE, - for stdin).") var seconded: String?
+        @Option(help: "Sign Seconded for this CommittedCandidateReceipt (JSON FILE, - for stdin).") var seconded:
+            String?
         @Option(help: "Sign Valid for this candidate hash.") var valid: HashArgument?
 
         func validate() throws {
