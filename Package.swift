@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "Primitives", dependencies: ["CSodium"], swiftSettings: swiftSettings),
         .target(
             name: "Crypto", dependencies: ["Primitives", "CSodium", "CDecaf"], swiftSettings: swiftSettings),
+        .target(name: "StatementTable", swiftSettings: swiftSettings),
 
         // The command line.
         .executableTarget(
@@ -63,6 +64,7 @@ let package = Package(
             name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StatementTableTests", dependencies: ["StatementTable"], swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
     ]
