@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
     ],
     targets: [
         // C libraries (Debian packages; `make deps` installs them).
@@ -39,6 +40,14 @@ let package = Package(
         .target(
             name: "Crypto", dependencies: ["Primitives", "CSodium", "CDecaf"], swiftSettings: swiftSettings),
         .target(name: "StatementTable", swiftSettings: swiftSettings),
+        .target(
+            name: "Backing",
+            dependencies: [
+                "Primitives", "Crypto", "StatementTable",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
 
         // The command line.
         .executableTarget(

@@ -1,0 +1,13 @@
+/// Tunables of the backing engine.
+public struct BackingConfiguration: Sendable {
+    /// How long one validation may take before it counts as a failure (Polkadot's
+    /// `BACKING_EXECUTION_TIMEOUT`, 2 s).
+    public var backingTimeout: Duration
+    /// How many validations run at once across all leaves; more wait in a queue.
+    public var validationConcurrency: Int
+
+    public init(backingTimeout: Duration = .seconds(2), validationConcurrency: Int = 4) {
+        self.backingTimeout = backingTimeout
+        self.validationConcurrency = max(1, validationConcurrency)
+    }
+}

@@ -1,0 +1,126 @@
+import Crypto
+import Logging
+import Primitives
+
+/// The ports and limits a background validation uses; shared by every job.
+public struct BackingPorts: Sendable {
+    public let validator: any CandidateValidator
+    public let povFetcher: any PoVFetcher
+    public let availabilityStore: any AvailabilityStore
+    public let sink: any OutboundMessageSink
+
+    public init(
+        validator: any CandidateValidator, povFetcher: any PoVFetcher, availabilityStore: any AvailabilityStore,
+        sink: any OutboundMessageSink
+    ) {
+        self.validator = validator
+        self.povFetcher = povFetcher
+        self.availabilityStore = availabilityStore
+        self.sink = sink
+    }
+}
+
+/// One background validation (`validate_and_make_available`): fetch the PoV if needed, validate within
+/// the backing timeout, check the commitments hash and the erasure root, store the available data.
+///
+/// Runs off the job's actor. Returns `nil` when there is nothing to report: validation failed for a
+/// reason of ours (error, timeout), storing failed, or the job was cancelled.
+struct BackgroundValidation: Sendable {
+    let candidate: CandidateReceipt
+    let candidateHash: CandidateHash
+    let relayParent: Hash
+    let source: PoVSource
+    let validatorKeys: [ValidatorId]
+    let paraState: Leaf.ParaState?
+    let ports: BackingPorts
+    let limiter: ValidationLimiter
+    let timeout: Duration
+    let logger: Logger
+
+    enum Outcome: Sendable {
+        case noPoV
+        case valid(ValidatedCandidate)
+        case invalid(InvalidCandidateReport)
+    }
+
+    func run() async -> Outcome? {
+        let pov: PoV
+        switch source {
+        case .ready(let given):
+            pov = given
+        case .fetch(let validator, let povHash):
+            guard let fetched = await fetch(from: validator, povHash: povHash) else { return .noPoV }
+            pov = fetched
+        }
+        guard await limiter.acquire() else { return nil }
+        let verdict = await validate(pov)
+        await limiter.release()
+        guard !Task.isCancelled else { return nil }
+        switch verdict {
+        case .failure(let reason):
+            logger.info("validation failed, no statement", metadata: ["candidate": "\(candidateHash)", "reason": "\(reason)"])
+            return nil
+        case .invalid(let reason):
+            return .invalid(InvalidCandidateReport(candidate: candidate, reason: reason.description))
+        case .valid(let commitments, let validationData):
+            guard commitments.hash == candidate.commitmentsHash else {
+                return .invalid(InvalidCandidateReport(candidate: candidate, reason: "commitments hash mismatch"))
+            }
+            return await makeAvailable(pov: pov, validationData: validationData, commitments: commitments)
+        }
+    }
+
+    private func fetch(from validator: ValidatorIndex, povHash: Hash) async -> PoV? {
+        guard Int(validator.rawValue) < validatorKeys.count else { return nil }
+        do {
+            let pov = try await ports.povFetcher.fetchPoV(
+                relayParent: relayParent, from: validator, validatorKey: validatorKeys[Int(validator.rawValue)],
+                candidateHash: candidateHash, povHash: povHash)
+            guard pov.hash == povHash else {
+                logger.warning("fetched PoV does not match its hash", metadata: ["from": "\(validator)"])
+                return nil
+            }
+            return pov
+        } catch {
+            logger.info("PoV fetch failed", metadata: ["from": "\(validator)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func validate(_ pov: PoV) async -> ValidationOutcome {
+        let request = ValidationRequest(
+            candidate: candidate, pov: pov, relayParent: relayParent,
+            persistedValidationData: paraState?.persistedValidationData,
+            validationCodeHash: paraState?.validationCodeHash, executionTimeout: timeout)
+        let validator = ports.validator
+        return await withDeadline(timeout, onTimeout: .failure("validation exceeded the backing timeout")) {
+            await validator.validate(request)
+        }
+    }
+
+    private func makeAvailable(
+        pov: PoV, validationData: PersistedValidationData, commitments: CandidateCommitments
+    ) async -> Outcome? {
+        let data = AvailableData(pov: pov, validationData: validationData)
+        let root: Hash
+        do {
+            root = try ErasureRootCheck.root(nValidators: validatorKeys.count, availableData: data)
+        } catch {
+            logger.warning("erasure coding failed", metadata: ["candidate": "\(candidateHash)", "error": "\(error)"])
+            return .invalid(InvalidCandidateReport(candidate: candidate, reason: "erasure coding failed: \(error)"))
+        }
+        guard root == candidate.descriptor.erasureRoot else {
+            return .invalid(InvalidCandidateReport(candidate: candidate, reason: "erasure root mismatch"))
+        }
+        do {
+            try await ports.availabilityStore.storeAvailableData(
+                candidateHash: candidateHash, nValidators: validatorKeys.count, erasureRoot: root, data: data)
+        } catch {
+            logger.error("storing available data failed", metadata: ["candidate": "\(candidateHash)", "error": "\(error)"])
+            return nil
+        }
+        guard !Task.isCancelled else { return nil }
+        ports.sink.submit([.availabilityStored(candidateHash: candidateHash, nValidators: validatorKeys.count, erasureRoot: root)])
+        return .valid(ValidatedCandidate(candidate: candidate, commitments: commitments))
+    }
+}

@@ -1,0 +1,156 @@
+import Crypto
+import Logging
+public import Primitives
+import StatementTable
+
+extension BackingJob {
+    /// Checks an inbound statement before it may touch the job: the validator index is in the set and
+    /// the signature is that validator's in this leaf's signing context.
+    ///
+    /// Nonisolated, so that callers verify signatures in parallel before queueing on the actor.
+    /// - Throws: ``StatementRejection``; nothing changes.
+    public nonisolated func verify(_ statement: SignedFullStatement) throws(StatementRejection) {
+        let index = Int(statement.validatorIndex.rawValue)
+        guard index < leaf.validators.count else {
+            metrics.statementsRejected.increment()
+            throw .validatorIndexOutOfBounds(statement.validatorIndex, validatorCount: leaf.validators.count)
+        }
+        guard statement.isSignatureValid(context: signingContext, validator: leaf.validators[index]) else {
+            metrics.statementsRejected.increment()
+            throw .badSignature(statement.validatorIndex)
+        }
+    }
+
+    /// Imports a statement from another validator (Polkadot's `CandidateBackingMessage::Statement`),
+    /// and starts validation if it is about a candidate of our para.
+    ///
+    /// - Parameter verified: `true` when the caller already ran ``verify(_:)`` on this statement.
+    /// - Throws: ``StatementRejection`` for a bad index or signature; nothing changes.
+    public func receive(_ statement: SignedFullStatement, verified: Bool = false) throws(StatementRejection) -> StatementOutcome {
+        if !verified { try verify(statement) }
+        let start = ContinuousClock.now
+        defer {
+            let elapsed = (ContinuousClock.now - start).components
+            metrics.processStatement.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        }
+        let hash = statement.payload.candidateHash
+        guard !stopped else { return StatementOutcome(candidateHash: hash, summary: nil, ignoredReason: "the leaf is no longer active") }
+        if disabled.contains(statement.validatorIndex) {
+            return StatementOutcome(candidateHash: hash, summary: nil, ignoredReason: "validator \(statement.validatorIndex) is disabled")
+        }
+        guard let summary = importStatement(statement) else {
+            return StatementOutcome(candidateHash: hash, summary: nil)
+        }
+        if summary.groupId == assignment, canIssueStatements {
+            considerValidation(after: statement, summary: summary)
+        }
+        return StatementOutcome(candidateHash: hash, summary: summary)
+    }
+
+    /// Starts (or queues a fallback for) validation of our para's candidate after a foreign statement
+    /// (the seed's `maybe_validate_and_import` after the import).
+    private func considerValidation(after statement: SignedFullStatement, summary: Summary<CandidateHash, ParaId>) {
+        let hash = summary.candidate
+        switch statement.payload {
+        case .seconded(let receipt):
+            guard let candidate = table.candidate(hash) else { return }
+            let attesting = AttestingData(
+                candidate: candidate.plainReceipt, povHash: receipt.descriptor.povHash,
+                fromValidator: statement.validatorIndex)
+            fallbacks[hash] = attesting
+            kickOffValidation(attesting)
+        case .valid:
+            guard var attesting = fallbacks[hash], statement.validatorIndex != localValidator?.index else { return }
+            if awaitingValidation.contains(hash) {
+                attesting.backing.append(statement.validatorIndex)
+                fallbacks[hash] = attesting
+            } else {
+                attesting.fromValidator = statement.validatorIndex
+                fallbacks[hash] = attesting
+                kickOffValidation(attesting)
+            }
+        }
+    }
+
+    /// Validates a candidate someone else seconded, fetching its PoV (`kick_off_validation_work`).
+    func kickOffValidation(_ attesting: AttestingData) {
+        let hash = attesting.candidate.hash
+        guard !issuedStatements.contains(hash) else { return }
+        if let required = requiredCollator, required != attesting.candidate.descriptor.collator {
+            // The statement stays in the table, but we do not validate: act as though we issued one.
+            issuedStatements.insert(hash)
+            return
+        }
+        startValidation(
+            of: attesting.candidate, source: .fetch(from: attesting.fromValidator, povHash: attesting.povHash),
+            purpose: .attest)
+    }
+
+    /// Imports a statement into the table and sends what follows from it, in the seed's order: the
+    /// dispute-coordinator notification, the backed candidate (once), then any misbehaviour reports.
+    func importStatement(_ statement: SignedFullStatement) -> Summary<CandidateHash, ParaId>? {
+        let index = Int(statement.validatorIndex.rawValue)
+        guard index < leaf.validators.count else { return nil }
+        let hash = statement.payload.candidateHash
+        var messages: [OutboundMessage] = []
+
+        let receipt: CandidateReceipt? =
+            switch statement.payload {
+            case .seconded(let ccr): ccr.plainReceipt
+            case .valid: table.candidate(hash)?.plainReceipt
+            }
+        if let receipt {
+            let kind: ValidDisputeStatementKind =
+                switch statement.payload {
+                case .seconded: .backingSeconded(leaf.hash)
+                case .valid: .backingValid(leaf.hash)
+                }
+            let disputeStatement = SignedDisputeStatement(
+                statement: .valid(kind), validatorIndex: statement.validatorIndex, validatorPublic: leaf.validators[index],
+                signature: statement.signature)
+            messages.append(
+                .disputeStatements(
+                    DisputeStatementImport(
+                        candidateHash: hash, candidateReceipt: receipt, session: leaf.sessionIndex,
+                        statements: [disputeStatement])))
+        }
+
+        let tableStatement: BackingTable.Statement =
+            switch statement.payload {
+            case .seconded(let ccr):
+                BackingTable.Statement(statement: .seconded(ccr), signature: statement.signature, sender: statement.validatorIndex)
+            case .valid(let digest):
+                BackingTable.Statement(statement: .valid(digest), signature: statement.signature, sender: statement.validatorIndex)
+            }
+        let summary = table.importStatement(tableStatement, context: context)
+        if let summary, let attested = table.attestedCandidate(summary.candidate, context: context),
+            !backed.contains(summary.candidate)
+        {
+            backed.insert(summary.candidate)
+            if BackedCandidates.make(from: attested, context: context) != nil {
+                metrics.candidatesBacked.increment()
+                logger.info("candidate backed", metadata: ["candidate": "\(summary.candidate)", "para": "\(summary.groupId)"])
+                messages.append(.provisionerBacked(relayParent: leaf.hash, candidate: attested.candidate.plainReceipt))
+            }
+        }
+        for (offender, found) in table.drainMisbehaviors() {
+            let misbehavior = Misbehavior(found, offender: offender)
+            misbehaviours.append(LeafState.MisbehaviorReport(validatorIndex: offender, misbehavior: misbehavior))
+            logger.warning("misbehaviour", metadata: ["validator": "\(offender)", "kind": "\(misbehavior.kind)"])
+            messages.append(.provisionerMisbehavior(relayParent: leaf.hash, validatorIndex: offender, misbehavior: misbehavior))
+        }
+        ports.sink.submit(messages)
+        return summary
+    }
+
+    /// Signs `statement` as our validator, imports it, and shares it (`sign_import_and_distribute_statement`).
+    /// - Returns: the signed statement, or `nil` when we hold no key for this leaf.
+    func signImportAndShare(_ statement: Statement) -> SignedFullStatement? {
+        guard let local = localValidator else { return nil }
+        let signed = SignedFullStatement.sign(statement, validatorIndex: local.index, context: signingContext, keypair: local.keypair)
+        metrics.signedStatements.increment()
+        _ = importStatement(signed)
+        ports.sink.submit([.statementShare(relayParent: leaf.hash, statement: signed)])
+        return signed
+    }
+}

@@ -1,0 +1,152 @@
+public import Crypto
+import Logging
+public import Primitives
+import StatementTable
+
+/// The backing work for one active leaf (relay parent), as the seed's `CandidateBackingJob`.
+///
+/// Isolation: one actor per leaf. Every request runs to completion without suspending, so the job's
+/// state changes and its outgoing messages happen atomically and in the seed's order. Validation runs in
+/// background tasks off the actor and reports back through ``handle(_:)``; ``stop()`` cancels them.
+public actor BackingJob {
+    /// The leaf as activated.
+    public nonisolated let leaf: Leaf
+    public nonisolated let signingContext: SigningContext
+    /// Our validator index and key, when our key is in the leaf's validator set.
+    public nonisolated let localValidator: (index: ValidatorIndex, keypair: Sr25519Keypair)?
+    /// The para whose group we are in, and the collator its core requires, if any.
+    public nonisolated let assignment: ParaId?
+    public nonisolated let requiredCollator: CollatorId?
+    nonisolated let context: TableContext
+    nonisolated let disabled: Set<ValidatorIndex>
+
+    let ports: BackingPorts
+    let limiter: ValidationLimiter
+    let configuration: BackingConfiguration
+    let logger: Logger
+    let metrics = BackingMetrics.shared
+
+    var table = BackingTable()
+    var issuedStatements: Set<CandidateHash> = []
+    var awaitingValidation: Set<CandidateHash> = []
+    var fallbacks: [CandidateHash: AttestingData] = [:]
+    var seconded: CandidateHash?
+    var backed: Set<CandidateHash> = []
+    var misbehaviours: [LeafState.MisbehaviorReport] = []
+    var backgroundTasks: [CandidateHash: Task<Void, Never>] = [:]
+    var stopped = false
+
+    init(
+        leaf: Leaf, keypair: Sr25519Keypair?, ports: BackingPorts, limiter: ValidationLimiter,
+        configuration: BackingConfiguration, logger: Logger
+    ) {
+        self.leaf = leaf
+        signingContext = SigningContext(sessionIndex: leaf.sessionIndex, parentHash: leaf.hash)
+        if let keypair, let index = leaf.validators.firstIndex(of: keypair.publicKey) {
+            localValidator = (ValidatorIndex(UInt32(index)), keypair)
+        } else {
+            localValidator = nil
+        }
+        var groups: [ParaId: [ValidatorIndex]] = [:]
+        var assignment: ParaId?
+        var requiredCollator: CollatorId?
+        let cores = leaf.availabilityCores.count
+        for (index, core) in leaf.availabilityCores.enumerated() {
+            // Occupied cores carry no new assignment for backing in this version.
+            guard case .scheduled(let scheduled) = core else { continue }
+            let group = leaf.groupRotationInfo.groupForCore(CoreIndex(UInt32(index)), cores: cores)
+            guard Int(group.rawValue) < leaf.validatorGroups.count else { continue }
+            let members = leaf.validatorGroups[Int(group.rawValue)]
+            groups[scheduled.paraId] = members
+            if let local = localValidator?.index, members.contains(local) {
+                assignment = scheduled.paraId
+                requiredCollator = scheduled.collator
+            }
+        }
+        self.assignment = assignment
+        self.requiredCollator = requiredCollator
+        context = TableContext(groups: groups, minimumBackingVotes: leaf.minimumBackingVotes)
+        disabled = Set(leaf.disabledValidators)
+        self.ports = ports
+        self.limiter = limiter
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "leaf"] = "\(leaf.hash)"
+        self.logger = logger
+    }
+
+    /// Whether we are a validator of this leaf that may issue statements.
+    nonisolated var canIssueStatements: Bool {
+        guard let local = localValidator else { return false }
+        return !disabled.contains(local.index)
+    }
+
+    /// Ends the job: cancels background validations; their late results are ignored.
+    public func stop() {
+        stopped = true
+        for task in backgroundTasks.values { task.cancel() }
+        backgroundTasks.removeAll()
+    }
+
+    // MARK: Second
+
+    /// Asks us to second `candidate` (Polkadot's `CandidateBackingMessage::Second`).
+    ///
+    /// Accepted means validation started in the background; the outcome arrives as outgoing messages
+    /// (`statement.share` and `collator.seconded`, or `collator.invalid`).
+    public func second(_ candidate: CandidateReceipt, pov: PoV) -> SecondOutcome {
+        metrics.time(metrics.processSecond) {
+            let hash = candidate.hash
+            func refuse(_ reason: String) -> SecondOutcome {
+                SecondOutcome(candidateHash: hash, accepted: false, reason: reason)
+            }
+            guard !stopped else { return refuse("the leaf is no longer active") }
+            guard let assignment, candidate.descriptor.paraId == assignment else {
+                return refuse("para \(candidate.descriptor.paraId) is not our assignment")
+            }
+            guard canIssueStatements else { return refuse("our validator is disabled at this leaf") }
+            guard seconded == nil else { return refuse("already seconded a candidate at this leaf") }
+            guard !issuedStatements.contains(hash) else { return refuse("already issued a statement for this candidate") }
+            if let required = requiredCollator, required != candidate.descriptor.collator {
+                ports.sink.submit([.collatorInvalid(relayParent: leaf.hash, candidate: candidate)])
+                return refuse("collator \(candidate.descriptor.collator) is not the core's required collator \(required)")
+            }
+            guard startValidation(of: candidate, source: .ready(pov), purpose: .second) else {
+                return refuse("the candidate is already being validated")
+            }
+            return SecondOutcome(candidateHash: hash, accepted: true)
+        }
+    }
+
+    // MARK: Backed candidates
+
+    /// The backed form of each requested candidate that is attested, in request order
+    /// (`GetBackedCandidates`); unknown or unattested hashes are skipped.
+    public func backedCandidates(_ hashes: [CandidateHash]) -> [BackedCandidate] {
+        metrics.time(metrics.getBackedCandidates) {
+            hashes.compactMap { hash in
+                table.attestedCandidate(hash, context: context).flatMap { BackedCandidates.make(from: $0, context: context) }
+            }
+        }
+    }
+
+    // MARK: State
+
+    /// A snapshot of what the job knows.
+    public func state() -> LeafState {
+        LeafState(
+            hash: leaf.hash, number: leaf.number, sessionIndex: leaf.sessionIndex, validatorIndex: localValidator?.index,
+            assignment: assignment.map { LeafState.Assignment(paraId: $0, requiredCollator: requiredCollator) },
+            groups: Dictionary(uniqueKeysWithValues: context.groups.map { (String($0.key.rawValue), $0.value) }),
+            seconded: seconded,
+            candidates: table.candidateDigests.map { hash in
+                LeafState.Candidate(
+                    candidateHash: hash, paraId: table.group(of: hash) ?? 0, validityVotes: table.validityVoteCount(hash),
+                    backed: backed.contains(hash))
+            },
+            misbehaviours: misbehaviours)
+    }
+
+    /// How many background validations this job has running or queued (for tests and metrics).
+    public var backgroundValidationCount: Int { backgroundTasks.count }
+}

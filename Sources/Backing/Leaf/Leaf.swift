@@ -1,0 +1,130 @@
+public import Primitives
+
+/// A relay-chain leaf to activate, with what the runtime answers at it (contract `Leaf`): the
+/// validators, their groups and rotation, the session, the availability cores, and optionally the
+/// per-para state validation needs, a minimum backing vote count and the disabled validators.
+public struct Leaf: Codable, Sendable, Equatable {
+    public var hash: Hash
+    public var number: BlockNumber
+    /// `session_index_for_child` at this relay parent; part of every signing context.
+    public var sessionIndex: SessionIndex
+    /// `ValidatorId` per `ValidatorIndex`.
+    public var validators: [ValidatorId]
+    public var validatorGroups: [[ValidatorIndex]]
+    public var groupRotationInfo: GroupRotationInfo
+    public var availabilityCores: [CoreState]
+    /// State for validating candidates of each para.
+    public var paras: [ParaId: ParaState]
+    /// When set, a candidate needs min(group size, this) votes instead of a strict majority.
+    public var minimumBackingVotes: UInt32?
+    /// Validators whose statements are ignored; a disabled local validator neither seconds nor attests.
+    public var disabledValidators: [ValidatorIndex]
+
+    public init(
+        hash: Hash, number: BlockNumber, sessionIndex: SessionIndex, validators: [ValidatorId],
+        validatorGroups: [[ValidatorIndex]], groupRotationInfo: GroupRotationInfo, availabilityCores: [CoreState],
+        paras: [ParaId: ParaState] = [:], minimumBackingVotes: UInt32? = nil, disabledValidators: [ValidatorIndex] = []
+    ) {
+        self.hash = hash
+        self.number = number
+        self.sessionIndex = sessionIndex
+        self.validators = validators
+        self.validatorGroups = validatorGroups
+        self.groupRotationInfo = groupRotationInfo
+        self.availabilityCores = availabilityCores
+        self.paras = paras
+        self.minimumBackingVotes = minimumBackingVotes
+        self.disabledValidators = disabledValidators
+    }
+
+    /// A para's chain state at this leaf, what embedded validation needs.
+    public struct ParaState: Codable, Sendable, Equatable {
+        public var persistedValidationData: PersistedValidationData?
+        public var validationCodeHash: ValidationCodeHash?
+
+        public init(persistedValidationData: PersistedValidationData? = nil, validationCodeHash: ValidationCodeHash? = nil) {
+            self.persistedValidationData = persistedValidationData
+            self.validationCodeHash = validationCodeHash
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case hash, number, sessionIndex, validators, validatorGroups, groupRotationInfo, availabilityCores, paras
+        case minimumBackingVotes, disabledValidators
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        hash = try c.decode(Hash.self, forKey: .hash)
+        number = try c.decodeU32(forKey: .number)
+        sessionIndex = try c.decodeU32(forKey: .sessionIndex)
+        validators = try c.decode([ValidatorId].self, forKey: .validators)
+        validatorGroups = try c.decode([[ValidatorIndex]].self, forKey: .validatorGroups)
+        groupRotationInfo = try c.decode(GroupRotationInfo.self, forKey: .groupRotationInfo)
+        availabilityCores = try c.decode([CoreState].self, forKey: .availabilityCores)
+        // JSON object keys are strings: `"paras": {"100": {...}}`.
+        var paras: [ParaId: ParaState] = [:]
+        if c.contains(.paras), try !c.decodeNil(forKey: .paras) {
+            let byKey = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .paras)
+            for key in byKey.allKeys {
+                guard let id = UInt32(key.stringValue) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: byKey, debugDescription: "expected a para id (u32) as the key")
+                }
+                paras[ParaId(id)] = try byKey.decode(ParaState.self, forKey: key)
+            }
+        }
+        self.paras = paras
+        minimumBackingVotes = try c.decodeU32IfPresent(forKey: .minimumBackingVotes)
+        disabledValidators = try c.decodeIfPresent([ValidatorIndex].self, forKey: .disabledValidators) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(hash, forKey: .hash)
+        try c.encode(number, forKey: .number)
+        try c.encode(sessionIndex, forKey: .sessionIndex)
+        try c.encode(validators, forKey: .validators)
+        try c.encode(validatorGroups, forKey: .validatorGroups)
+        try c.encode(groupRotationInfo, forKey: .groupRotationInfo)
+        try c.encode(availabilityCores, forKey: .availabilityCores)
+        var byKey = c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .paras)
+        for (id, state) in paras.sorted(by: { $0.key < $1.key }) {
+            try byKey.encode(state, forKey: AnyCodingKey(String(id.rawValue)))
+        }
+        try c.encodeIfPresent(minimumBackingVotes, forKey: .minimumBackingVotes)
+        try c.encode(disabledValidators, forKey: .disabledValidators)
+    }
+
+    /// Checks what the runtime would guarantee: every group member is a validator index.
+    /// - Throws: ``LeafError/invalidRuntimeData(field:reason:)`` naming the offending field.
+    public func validate() throws(LeafError) {
+        for (g, group) in validatorGroups.enumerated() {
+            for (i, member) in group.enumerated() where Int(member.rawValue) >= validators.count {
+                throw .invalidRuntimeData(
+                    field: "validatorGroups[\(g)][\(i)]",
+                    reason: "validator index \(member) out of bounds for \(validators.count) validators")
+            }
+        }
+        for (i, index) in disabledValidators.enumerated() where Int(index.rawValue) >= validators.count {
+            throw .invalidRuntimeData(
+                field: "disabledValidators[\(i)]",
+                reason: "validator index \(index) out of bounds for \(validators.count) validators")
+        }
+    }
+}
+
+/// Why a leaf could not be activated or found.
+public enum LeafError: Error, Equatable, Sendable, CustomStringConvertible {
+    case alreadyActive(Hash)
+    case unknownLeaf(Hash)
+    case invalidRuntimeData(field: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .alreadyActive(let hash): "leaf \(hash) is already active"
+        case .unknownLeaf(let hash): "no active leaf \(hash)"
+        case .invalidRuntimeData(let field, let reason): "\(field): \(reason)"
+        }
+    }
+}

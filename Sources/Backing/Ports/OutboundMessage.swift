@@ -1,0 +1,68 @@
+public import Primitives
+
+/// Every message the backing engine sends out, mirroring the seed's outgoing subsystem messages.
+public enum OutboundMessage: Sendable, Equatable {
+    /// `StatementDistributionMessage::Share`: a statement we signed, for the other validators.
+    case statementShare(relayParent: Hash, statement: SignedFullStatement)
+    /// `CollatorProtocolMessage::Seconded`: we seconded the collator's candidate.
+    case collatorSeconded(relayParent: Hash, statement: SignedFullStatement)
+    /// `CollatorProtocolMessage::Invalid`: the collator's candidate is invalid (or from the wrong collator).
+    case collatorInvalid(relayParent: Hash, candidate: CandidateReceipt)
+    /// `ProvisionableData::BackedCandidate`: the candidate reached its quorum (sent once per candidate).
+    case provisionerBacked(relayParent: Hash, candidate: CandidateReceipt)
+    /// `ProvisionableData::MisbehaviorReport`.
+    case provisionerMisbehavior(relayParent: Hash, validatorIndex: ValidatorIndex, misbehavior: Misbehavior)
+    /// `DisputeCoordinatorMessage::ImportStatements`: one imported statement about a known candidate.
+    case disputeStatements(DisputeStatementImport)
+    /// `AvailabilityStoreMessage::StoreAvailableData` completed.
+    case availabilityStored(candidateHash: CandidateHash, nValidators: Int, erasureRoot: Hash)
+
+    /// The web-hook event name of this message.
+    public var event: String {
+        switch self {
+        case .statementShare: "statement.share"
+        case .collatorSeconded: "collator.seconded"
+        case .collatorInvalid: "collator.invalid"
+        case .provisionerBacked: "provisioner.backed"
+        case .provisionerMisbehavior: "provisioner.misbehavior"
+        case .disputeStatements: "dispute.statements"
+        case .availabilityStored: "availability.stored"
+        }
+    }
+}
+
+/// The dispute coordinator's view of one backing statement.
+public struct DisputeStatementImport: Sendable, Equatable {
+    public let candidateHash: CandidateHash
+    public let candidateReceipt: CandidateReceipt
+    public let session: SessionIndex
+    public let statements: [SignedDisputeStatement]
+
+    public init(
+        candidateHash: CandidateHash, candidateReceipt: CandidateReceipt, session: SessionIndex,
+        statements: [SignedDisputeStatement]
+    ) {
+        self.candidateHash = candidateHash
+        self.candidateReceipt = candidateReceipt
+        self.session = session
+        self.statements = statements
+    }
+}
+
+/// A dispute statement with its signer (`SignedDisputeStatement` with its validator index).
+public struct SignedDisputeStatement: Sendable, Equatable, Codable {
+    public let statement: DisputeStatement
+    public let validatorIndex: ValidatorIndex
+    public let validatorPublic: ValidatorId
+    public let signature: ValidatorSignature
+
+    public init(
+        statement: DisputeStatement, validatorIndex: ValidatorIndex, validatorPublic: ValidatorId,
+        signature: ValidatorSignature
+    ) {
+        self.statement = statement
+        self.validatorIndex = validatorIndex
+        self.validatorPublic = validatorPublic
+        self.signature = signature
+    }
+}
