@@ -38,12 +38,13 @@ let package = Package(
         .target(name: "Primitives", dependencies: ["CSodium"], swiftSettings: swiftSettings),
         .target(
             name: "Crypto", dependencies: ["Primitives", "CSodium", "CDecaf"], swiftSettings: swiftSettings),
+        .target(name: "ErasureCoding", dependencies: ["Primitives"], swiftSettings: swiftSettings),
 
         // The command line.
         .executableTarget(
             name: "backingd",
             dependencies: [
-                "Primitives", "Crypto",
+                "Primitives", "Crypto", "ErasureCoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -51,17 +52,22 @@ let package = Package(
 
         // Benchmarks print figures; they are never run as tests.
         .executableTarget(
-            name: "backingd-bench", dependencies: ["Primitives", "Crypto"], path: "Benchmarks/backingd-bench",
+            name: "backingd-bench", dependencies: ["Primitives", "Crypto", "ErasureCoding"],
+            path: "Benchmarks/backingd-bench",
             swiftSettings: swiftSettings),
 
         // Tests.
         .target(
-            name: "TestSupport", dependencies: ["Primitives"], path: "Tests/TestSupport", resources: [.copy("Fixtures")],
+            name: "TestSupport", dependencies: ["Primitives"], path: "Tests/TestSupport",
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],
+            swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
     ]
