@@ -39,11 +39,12 @@ let package = Package(
         .target(name: "Primitives", dependencies: ["CSodium"], swiftSettings: swiftSettings),
         .target(
             name: "Crypto", dependencies: ["Primitives", "CSodium", "CDecaf"], swiftSettings: swiftSettings),
+        .target(name: "ErasureCoding", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         .target(name: "StatementTable", swiftSettings: swiftSettings),
         .target(
             name: "Backing",
             dependencies: [
-                "Primitives", "Crypto", "StatementTable",
+                "Primitives", "Crypto", "StatementTable", "ErasureCoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -53,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "backingd",
             dependencies: [
-                "Primitives", "Crypto",
+                "Primitives", "Crypto", "ErasureCoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -61,7 +62,8 @@ let package = Package(
 
         // Benchmarks print figures; they are never run as tests.
         .executableTarget(
-            name: "backingd-bench", dependencies: ["Primitives", "Crypto"], path: "Benchmarks/backingd-bench",
+            name: "backingd-bench", dependencies: ["Primitives", "Crypto", "ErasureCoding"],
+            path: "Benchmarks/backingd-bench",
             swiftSettings: swiftSettings),
 
         // Tests.
@@ -74,6 +76,9 @@ let package = Package(
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatementTableTests", dependencies: ["StatementTable"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],
+            swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
     ]
