@@ -77,6 +77,10 @@ let package = Package(
             name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatementTableTests", dependencies: ["StatementTable"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "BackingTests",
+            dependencies: ["Backing", "Crypto", "ErasureCoding", "Primitives", "StatementTable", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.

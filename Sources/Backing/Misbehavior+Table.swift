@@ -22,7 +22,8 @@ extension Misbehavior {
             self = .unauthorizedStatement(
                 SignedFullStatement(payload: payload, validatorIndex: statement.sender, signature: statement.signature))
         case .doubleSignSeconded(let candidate, let a, let b):
-            self = .doubleSign(.seconded, first: signed(.seconded(candidate), a), second: signed(.seconded(candidate), b))
+            self = .doubleSign(
+                .seconded, first: signed(.seconded(candidate), a), second: signed(.seconded(candidate), b))
         case .doubleSignValidity(let digest, let a, let b):
             self = .doubleSign(.validity, first: signed(.valid(digest), a), second: signed(.valid(digest), b))
         }

@@ -18,4 +18,13 @@ public struct AttestedCandidate<Context: StatementTableContext>: Sendable {
     public let candidate: Context.Candidate
     public let validityVotes:
         [(authority: Context.AuthorityId, attestation: TableValidityAttestation<Context.Signature>)]
+
+    public init(
+        groupId: Context.GroupId, candidate: Context.Candidate,
+        validityVotes: [(authority: Context.AuthorityId, attestation: TableValidityAttestation<Context.Signature>)]
+    ) {
+        self.groupId = groupId
+        self.candidate = candidate
+        self.validityVotes = validityVotes
+    }
 }

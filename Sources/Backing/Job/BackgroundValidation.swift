@@ -1,4 +1,5 @@
 import Crypto
+import ErasureCoding
 import Logging
 import Primitives
 
@@ -58,7 +59,8 @@ struct BackgroundValidation: Sendable {
         guard !Task.isCancelled else { return nil }
         switch verdict {
         case .failure(let reason):
-            logger.info("validation failed, no statement", metadata: ["candidate": "\(candidateHash)", "reason": "\(reason)"])
+            logger.info(
+                "validation failed, no statement", metadata: ["candidate": "\(candidateHash)", "reason": "\(reason)"])
             return nil
         case .invalid(let reason):
             return .invalid(InvalidCandidateReport(candidate: candidate, reason: reason.description))
@@ -104,7 +106,8 @@ struct BackgroundValidation: Sendable {
         let data = AvailableData(pov: pov, validationData: validationData)
         let root: Hash
         do {
-            root = try ErasureRootCheck.root(nValidators: validatorKeys.count, availableData: data)
+            // The whole validator set, not the backing group, as Polkadot does.
+            root = try ErasureCoding.erasureRoot(nValidators: validatorKeys.count, availableData: data)
         } catch {
             logger.warning("erasure coding failed", metadata: ["candidate": "\(candidateHash)", "error": "\(error)"])
             return .invalid(InvalidCandidateReport(candidate: candidate, reason: "erasure coding failed: \(error)"))
@@ -116,11 +119,14 @@ struct BackgroundValidation: Sendable {
             try await ports.availabilityStore.storeAvailableData(
                 candidateHash: candidateHash, nValidators: validatorKeys.count, erasureRoot: root, data: data)
         } catch {
-            logger.error("storing available data failed", metadata: ["candidate": "\(candidateHash)", "error": "\(error)"])
+            logger.error(
+                "storing available data failed", metadata: ["candidate": "\(candidateHash)", "error": "\(error)"])
             return nil
         }
         guard !Task.isCancelled else { return nil }
-        ports.sink.submit([.availabilityStored(candidateHash: candidateHash, nValidators: validatorKeys.count, erasureRoot: root)])
+        ports.sink.submit([
+            .availabilityStored(candidateHash: candidateHash, nValidators: validatorKeys.count, erasureRoot: root)
+        ])
         return .valid(ValidatedCandidate(candidate: candidate, commitments: commitments))
     }
 }

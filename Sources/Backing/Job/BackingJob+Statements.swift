@@ -26,17 +26,23 @@ extension BackingJob {
     ///
     /// - Parameter verified: `true` when the caller already ran ``verify(_:)`` on this statement.
     /// - Throws: ``StatementRejection`` for a bad index or signature; nothing changes.
-    public func receive(_ statement: SignedFullStatement, verified: Bool = false) throws(StatementRejection) -> StatementOutcome {
+    public func receive(_ statement: SignedFullStatement, verified: Bool = false) throws(StatementRejection)
+        -> StatementOutcome
+    {
         if !verified { try verify(statement) }
         let start = ContinuousClock.now
         defer {
             let elapsed = (ContinuousClock.now - start).components
-            metrics.processStatement.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+            metrics.processStatement.recordNanoseconds(
+                elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
         }
         let hash = statement.payload.candidateHash
-        guard !stopped else { return StatementOutcome(candidateHash: hash, summary: nil, ignoredReason: "the leaf is no longer active") }
+        guard !stopped else {
+            return StatementOutcome(candidateHash: hash, summary: nil, ignoredReason: "the leaf is no longer active")
+        }
         if disabled.contains(statement.validatorIndex) {
-            return StatementOutcome(candidateHash: hash, summary: nil, ignoredReason: "validator \(statement.validatorIndex) is disabled")
+            return StatementOutcome(
+                candidateHash: hash, summary: nil, ignoredReason: "validator \(statement.validatorIndex) is disabled")
         }
         guard let summary = importStatement(statement) else {
             return StatementOutcome(candidateHash: hash, summary: nil)
@@ -106,7 +112,8 @@ extension BackingJob {
                 case .valid: .backingValid(leaf.hash)
                 }
             let disputeStatement = SignedDisputeStatement(
-                statement: .valid(kind), validatorIndex: statement.validatorIndex, validatorPublic: leaf.validators[index],
+                statement: .valid(kind), validatorIndex: statement.validatorIndex,
+                validatorPublic: leaf.validators[index],
                 signature: statement.signature)
             messages.append(
                 .disputeStatements(
@@ -118,9 +125,11 @@ extension BackingJob {
         let tableStatement: BackingTable.Statement =
             switch statement.payload {
             case .seconded(let ccr):
-                BackingTable.Statement(statement: .seconded(ccr), signature: statement.signature, sender: statement.validatorIndex)
+                BackingTable.Statement(
+                    statement: .seconded(ccr), signature: statement.signature, sender: statement.validatorIndex)
             case .valid(let digest):
-                BackingTable.Statement(statement: .valid(digest), signature: statement.signature, sender: statement.validatorIndex)
+                BackingTable.Statement(
+                    statement: .valid(digest), signature: statement.signature, sender: statement.validatorIndex)
             }
         let summary = table.importStatement(tableStatement, context: context)
         if let summary, let attested = table.attestedCandidate(summary.candidate, context: context),
@@ -129,7 +138,8 @@ extension BackingJob {
             backed.insert(summary.candidate)
             if BackedCandidates.make(from: attested, context: context) != nil {
                 metrics.candidatesBacked.increment()
-                logger.info("candidate backed", metadata: ["candidate": "\(summary.candidate)", "para": "\(summary.groupId)"])
+                logger.info(
+                    "candidate backed", metadata: ["candidate": "\(summary.candidate)", "para": "\(summary.groupId)"])
                 messages.append(.provisionerBacked(relayParent: leaf.hash, candidate: attested.candidate.plainReceipt))
             }
         }
@@ -137,7 +147,8 @@ extension BackingJob {
             let misbehavior = Misbehavior(found, offender: offender)
             misbehaviours.append(LeafState.MisbehaviorReport(validatorIndex: offender, misbehavior: misbehavior))
             logger.warning("misbehaviour", metadata: ["validator": "\(offender)", "kind": "\(misbehavior.kind)"])
-            messages.append(.provisionerMisbehavior(relayParent: leaf.hash, validatorIndex: offender, misbehavior: misbehavior))
+            messages.append(
+                .provisionerMisbehavior(relayParent: leaf.hash, validatorIndex: offender, misbehavior: misbehavior))
         }
         ports.sink.submit(messages)
         return summary
@@ -147,7 +158,8 @@ extension BackingJob {
     /// - Returns: the signed statement, or `nil` when we hold no key for this leaf.
     func signImportAndShare(_ statement: Statement) -> SignedFullStatement? {
         guard let local = localValidator else { return nil }
-        let signed = SignedFullStatement.sign(statement, validatorIndex: local.index, context: signingContext, keypair: local.keypair)
+        let signed = SignedFullStatement.sign(
+            statement, validatorIndex: local.index, context: signingContext, keypair: local.keypair)
         metrics.signedStatements.increment()
         _ = importStatement(signed)
         ports.sink.submit([.statementShare(relayParent: leaf.hash, statement: signed)])

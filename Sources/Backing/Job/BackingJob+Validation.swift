@@ -53,7 +53,8 @@ extension BackingJob {
             seconded = hash
             issuedStatements.insert(hash)
             metrics.candidatesSeconded.increment()
-            let receipt = CommittedCandidateReceipt(descriptor: validated.candidate.descriptor, commitments: validated.commitments)
+            let receipt = CommittedCandidateReceipt(
+                descriptor: validated.candidate.descriptor, commitments: validated.commitments)
             if let signed = signImportAndShare(.seconded(receipt)) {
                 ports.sink.submit([.collatorSeconded(relayParent: leaf.hash, statement: signed)])
             }
@@ -71,7 +72,8 @@ extension BackingJob {
             issuedStatements.insert(hash)
         case .attestNoPoV:
             guard var attesting = fallbacks[hash] else {
-                logger.warning("PoV fetch failed for a candidate without fallback data", metadata: ["candidate": "\(hash)"])
+                logger.warning(
+                    "PoV fetch failed for a candidate without fallback data", metadata: ["candidate": "\(hash)"])
                 return
             }
             guard let next = attesting.backing.popLast() else { return }

@@ -106,10 +106,13 @@ public actor BackingJob {
             }
             guard canIssueStatements else { return refuse("our validator is disabled at this leaf") }
             guard seconded == nil else { return refuse("already seconded a candidate at this leaf") }
-            guard !issuedStatements.contains(hash) else { return refuse("already issued a statement for this candidate") }
+            guard !issuedStatements.contains(hash) else {
+                return refuse("already issued a statement for this candidate")
+            }
             if let required = requiredCollator, required != candidate.descriptor.collator {
                 ports.sink.submit([.collatorInvalid(relayParent: leaf.hash, candidate: candidate)])
-                return refuse("collator \(candidate.descriptor.collator) is not the core's required collator \(required)")
+                return refuse(
+                    "collator \(candidate.descriptor.collator) is not the core's required collator \(required)")
             }
             guard startValidation(of: candidate, source: .ready(pov), purpose: .second) else {
                 return refuse("the candidate is already being validated")
@@ -125,7 +128,9 @@ public actor BackingJob {
     public func backedCandidates(_ hashes: [CandidateHash]) -> [BackedCandidate] {
         metrics.time(metrics.getBackedCandidates) {
             hashes.compactMap { hash in
-                table.attestedCandidate(hash, context: context).flatMap { BackedCandidates.make(from: $0, context: context) }
+                table.attestedCandidate(hash, context: context).flatMap {
+                    BackedCandidates.make(from: $0, context: context)
+                }
             }
         }
     }
@@ -135,13 +140,15 @@ public actor BackingJob {
     /// A snapshot of what the job knows.
     public func state() -> LeafState {
         LeafState(
-            hash: leaf.hash, number: leaf.number, sessionIndex: leaf.sessionIndex, validatorIndex: localValidator?.index,
+            hash: leaf.hash, number: leaf.number, sessionIndex: leaf.sessionIndex,
+            validatorIndex: localValidator?.index,
             assignment: assignment.map { LeafState.Assignment(paraId: $0, requiredCollator: requiredCollator) },
             groups: Dictionary(uniqueKeysWithValues: context.groups.map { (String($0.key.rawValue), $0.value) }),
             seconded: seconded,
             candidates: table.candidateDigests.map { hash in
                 LeafState.Candidate(
-                    candidateHash: hash, paraId: table.group(of: hash) ?? 0, validityVotes: table.validityVoteCount(hash),
+                    candidateHash: hash, paraId: table.group(of: hash) ?? 0,
+                    validityVotes: table.validityVoteCount(hash),
                     backed: backed.contains(hash))
             },
             misbehaviours: misbehaviours)

@@ -42,7 +42,9 @@ public struct Leaf: Codable, Sendable, Equatable {
         public var persistedValidationData: PersistedValidationData?
         public var validationCodeHash: ValidationCodeHash?
 
-        public init(persistedValidationData: PersistedValidationData? = nil, validationCodeHash: ValidationCodeHash? = nil) {
+        public init(
+            persistedValidationData: PersistedValidationData? = nil, validationCodeHash: ValidationCodeHash? = nil
+        ) {
             self.persistedValidationData = persistedValidationData
             self.validationCodeHash = validationCodeHash
         }
