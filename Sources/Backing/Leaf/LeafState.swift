@@ -6,6 +6,11 @@ public struct LeafState: Codable, Sendable, Equatable {
         public let paraId: ParaId
         public let requiredCollator: CollatorId?
 
+        public init(paraId: ParaId, requiredCollator: CollatorId?) {
+            self.paraId = paraId
+            self.requiredCollator = requiredCollator
+        }
+
         enum CodingKeys: String, CodingKey { case paraId, requiredCollator }
 
         public func encode(to encoder: any Encoder) throws {
@@ -20,6 +25,13 @@ public struct LeafState: Codable, Sendable, Equatable {
         public let paraId: ParaId
         public let validityVotes: Int
         public let backed: Bool
+
+        public init(candidateHash: CandidateHash, paraId: ParaId, validityVotes: Int, backed: Bool) {
+            self.candidateHash = candidateHash
+            self.paraId = paraId
+            self.validityVotes = validityVotes
+            self.backed = backed
+        }
     }
 
     public struct MisbehaviorReport: Codable, Sendable, Equatable {

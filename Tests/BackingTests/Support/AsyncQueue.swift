@@ -6,6 +6,7 @@ final class AsyncQueue<Element: Sendable>: Sendable {
     private struct State {
         var buffer: [Element] = []
         var waiter: CheckedContinuation<Element?, Never>?
+        var waiterToken = 0
     }
 
     private let state = Mutex(State())
@@ -27,9 +28,13 @@ final class AsyncQueue<Element: Sendable>: Sendable {
 
     /// The next element, or `nil` if none arrives within `timeout`.
     func next(timeout: Duration = .seconds(10)) async -> Element? {
+        let token = state.withLock { state -> Int in
+            state.waiterToken += 1
+            return state.waiterToken
+        }
         let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.expire()
+            do { try await Task.sleep(for: timeout) } catch { return }
+            self.expire(token)
         }
         defer { timer.cancel() }
         return await withCheckedContinuation { continuation in
@@ -42,8 +47,10 @@ final class AsyncQueue<Element: Sendable>: Sendable {
         }
     }
 
-    private func expire() {
+    /// Ends the wait of the `next` call that got `token`, if it is still waiting.
+    private func expire(_ token: Int) {
         let waiter = state.withLock { state -> CheckedContinuation<Element?, Never>? in
+            guard state.waiterToken == token else { return nil }
             defer { state.waiter = nil }
             return state.waiter
         }
