@@ -5,7 +5,7 @@ APT_PACKAGES := libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev libdecaf-de
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run test bench oracle format lint clean
+.PHONY: deps build release run test erasure-differential bench oracle format lint clean
 
 ## Install the missing apt packages (runs apt-get only when something is missing).
 deps:
@@ -27,10 +27,15 @@ release: deps
 run: release
 	$$($(SWIFT) build -c release --show-bin-path)/backingd serve --dev
 
-## Build and run every test.
+## Build and run every test, then the erasure-coding differential check.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
+
+## Our erasure-coding chunks against the PyPI encoder reed-solomon-leopard (own virtualenv .venv-erasure/).
+erasure-differential: deps
+	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
 
 ## Benchmarks (release build); the schnorrkel baseline needs `make oracle` once.
 bench: deps

@@ -1,2 +1,3 @@
 // Prints benchmark figures; build with `-c release` for meaningful numbers.
+ErasureBenchmarks.run()
 await CryptoBenchmarks.run()

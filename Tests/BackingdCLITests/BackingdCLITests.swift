@@ -121,4 +121,39 @@ struct BackingdCLITests {
         ])
         #expect(result.status != 0)
     }
+
+    static let availableData = """
+        {"pov": {"blockData": "0x010203"},
+         "validationData": {"parentHead": "0x070809", "relayParentNumber": 0,
+          "relayParentStorageRoot": "0x\(String(repeating: "00", count: 32))", "maxPovSize": 1024}}
+        """
+
+    @Test func candidateErasureRootOfTheBackingTestCandidate() throws {
+        let result = try Self.run(["candidate", "erasure-root", "--validators", "6", "-"], stdin: Self.availableData)
+        #expect(result.status == 0)
+        #expect(
+            result.json?["erasureRoot"] as? String
+                == "0x6d18dd3467a2038fd4ec45d0f543de44a5c907c93d6ed2a66bf616abcbc605cb")
+        #expect(result.json?["chunkCount"] as? Int == 6)
+        #expect(result.json?["chunkLength"] as? Int == 24)
+        #expect(result.json?["chunks"] == nil)
+
+        let withChunks = try Self.run(
+            ["candidate", "erasure-root", "--validators", "6", "--chunks", "-"], stdin: Self.availableData)
+        let chunks = try #require(withChunks.json?["chunks"] as? [String])
+        #expect(chunks.count == 6)
+        #expect(chunks.first == "0x0c010c070000000000000000000000000000000000000004")
+    }
+
+    @Test func candidateErasureRootRefusesABadValidatorCountOrField() throws {
+        let one = try Self.run(["candidate", "erasure-root", "--validators", "1", "-"], stdin: Self.availableData)
+        #expect(one.status == 64)
+        #expect(one.stderr.contains("need at least 2 validators, got 1"))
+        #expect(one.stdout.isEmpty)
+
+        let bad = Self.availableData.replacingOccurrences(of: "\"0x070809\"", with: "\"0x0708z9\"")
+        let field = try Self.run(["candidate", "erasure-root", "--validators", "6", "-"], stdin: bad)
+        #expect(field.status == 64)
+        #expect(field.stderr.contains("validationData.parentHead"))
+    }
 }

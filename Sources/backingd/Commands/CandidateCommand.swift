@@ -1,10 +1,12 @@
 import ArgumentParser
+import ErasureCoding
 import Foundation
 import Primitives
 
 struct CandidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "candidate", abstract: "Candidate helpers for test harnesses.", subcommands: [Hash.self])
+        commandName: "candidate", abstract: "Candidate helpers for test harnesses.",
+        subcommands: [Hash.self, ErasureRoot.self])
 
     /// A `CandidateReceipt` or a `CommittedCandidateReceipt`, told apart by `commitments` vs `commitmentsHash`.
     enum AnyReceipt: Decodable {
@@ -49,6 +51,42 @@ struct CandidateCommand: ParsableCommand {
                         encoded: Hex.encode(receipt.scaleEncoded))
                 }
             try CommandIO.printJSON(output)
+        }
+    }
+
+    struct ErasureRoot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "erasure-root",
+            abstract: "Print {erasureRoot, chunkCount, chunkLength} of an AvailableData (JSON FILE, - for stdin).")
+
+        @Option(help: "The number of validators in the session (2...10000).")
+        var validators: Int
+
+        @Flag(help: "Also print every chunk as 0x hex (for differential checks).")
+        var chunks = false
+
+        @Argument(help: "An AvailableData {pov, validationData} as JSON.")
+        var file: String
+
+        struct Output: Encodable {
+            let erasureRoot: H256
+            let chunkCount: Int
+            let chunkLength: Int
+            let chunks: [String]?
+        }
+
+        func run() throws {
+            let availableData = try CommandIO.decode(AvailableData.self, from: file)
+            let encoded: [[UInt8]]
+            do {
+                encoded = try ErasureCoding.obtainChunks(nValidators: validators, availableData: availableData)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            try CommandIO.printJSON(
+                Output(
+                    erasureRoot: ChunkTree(chunks: encoded).root, chunkCount: encoded.count,
+                    chunkLength: encoded.first?.count ?? 0, chunks: chunks ? encoded.map { Hex.encode($0) } : nil))
         }
     }
 }
