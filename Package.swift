@@ -62,7 +62,10 @@ let package = Package(
 
         // Benchmarks print figures; they are never run as tests.
         .executableTarget(
-            name: "backingd-bench", dependencies: ["Primitives", "Crypto", "ErasureCoding"],
+            name: "backingd-bench",
+            dependencies: [
+                "Primitives", "Crypto", "ErasureCoding", "Backing", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/backingd-bench",
             swiftSettings: swiftSettings),
 
@@ -78,7 +81,10 @@ let package = Package(
         .testTarget(name: "StatementTableTests", dependencies: ["StatementTable"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BackingTests",
-            dependencies: ["Backing", "Crypto", "ErasureCoding", "Primitives", "StatementTable", "TestSupport"],
+            dependencies: [
+                "Backing", "Crypto", "ErasureCoding", "Primitives", "StatementTable", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],

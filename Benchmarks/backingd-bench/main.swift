@@ -1,3 +1,10 @@
 // Prints benchmark figures; build with `-c release` for meaningful numbers.
-ErasureBenchmarks.run()
-await CryptoBenchmarks.run()
+// `backingd-bench [crypto] [erasure] [backing]` runs the named groups; no argument runs all.
+import Foundation
+
+let groups = Set(CommandLine.arguments.dropFirst())
+func wanted(_ group: String) -> Bool { groups.isEmpty || groups.contains(group) }
+
+if wanted("erasure") { ErasureBenchmarks.run() }
+if wanted("crypto") { await CryptoBenchmarks.run() }
+if wanted("backing") { await BackingBenchmarks.run() }

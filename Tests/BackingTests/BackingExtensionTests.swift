@@ -203,7 +203,7 @@ struct BackingExtensionTests {
             ports: BackingPorts(
                 validator: validator, povFetcher: ScriptedPoVFetcher(), availabilityStore: InMemoryAvailabilityStore(),
                 sink: sink),
-            configuration: BackingConfiguration(validationConcurrency: 1))
+            configuration: BackingConfiguration(validationConcurrency: 1), logger: Harness.quietLogger)
         // Two leaves, one Second each: the second validation waits for the first one's slot.
         let leafA = state.leaf
         var leafB = state.leaf

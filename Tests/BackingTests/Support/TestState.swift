@@ -1,6 +1,7 @@
 import Backing
 import Crypto
 import ErasureCoding
+import Logging
 import Primitives
 import Testing
 
@@ -63,6 +64,13 @@ struct Harness {
     let subsystem: BackingSubsystem
     let job: BackingJob
 
+    /// Warnings and errors only, so test output stays readable.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "backingd.test")
+        logger.logLevel = .warning
+        return logger
+    }
+
     init(
         _ state: TestState = TestState(), keypair: Sr25519Keypair? = Sr25519Keypair.dev("Alice"),
         configuration: BackingConfiguration = BackingConfiguration()
@@ -71,7 +79,7 @@ struct Harness {
         subsystem = BackingSubsystem(
             keypair: keypair,
             ports: BackingPorts(validator: validator, povFetcher: fetcher, availabilityStore: store, sink: sink),
-            configuration: configuration)
+            configuration: configuration, logger: Harness.quietLogger)
         job = try await subsystem.activate(state.leaf)
     }
 
