@@ -46,7 +46,7 @@ let package = Package(
             dependencies: [
                 "Primitives", "Crypto", "StatementTable", "ErasureCoding",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
 
@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "Backing", "Crypto", "ErasureCoding", "Primitives", "StatementTable", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -1,24 +1,42 @@
-import Metrics
+public import CoreMetrics
 
-/// The seed's metrics (`parachain_candidate_backing_*`), through swift-metrics.
-struct BackingMetrics: Sendable {
-    let signedStatements = Counter(label: "parachain_candidate_backing_signed_statements_total")
-    let candidatesSeconded = Counter(label: "parachain_candidate_backing_candidates_seconded_total")
-    let processSecond = Timer(label: "parachain_candidate_backing_process_second")
-    let processStatement = Timer(label: "parachain_candidate_backing_process_statement")
-    let getBackedCandidates = Timer(label: "parachain_candidate_backing_get_backed_candidates")
-    let statementsRejected = Counter(label: "backingd_statements_rejected_total")
-    let candidatesBacked = Counter(label: "backingd_candidates_backed_total")
+/// The seed's metrics (`parachain_candidate_backing_*`) plus backingd's own, through swift-metrics.
+///
+/// Built from an explicit factory so that the service can hand in its Prometheus registry and tests a
+/// recording factory, without touching the process-wide bootstrap.
+public struct BackingMetrics: Sendable {
+    let signedStatements: Counter
+    let candidatesSeconded: Counter
+    let processSecond: Timer
+    let processStatement: Timer
+    let getBackedCandidates: Timer
+    let statementsRejected: Counter
+    let candidatesBacked: Counter
+    let validationQueueLength: Gauge
+    let validationsRunning: Gauge
 
-    static let shared = BackingMetrics()
+    public init(factory: any MetricsFactory) {
+        signedStatements = Counter(label: "parachain_candidate_backing_signed_statements_total", factory: factory)
+        candidatesSeconded = Counter(label: "parachain_candidate_backing_candidates_seconded_total", factory: factory)
+        processSecond = Timer(label: "parachain_candidate_backing_process_second", factory: factory)
+        processStatement = Timer(label: "parachain_candidate_backing_process_statement", factory: factory)
+        getBackedCandidates = Timer(label: "parachain_candidate_backing_get_backed_candidates", factory: factory)
+        statementsRejected = Counter(label: "backingd_statements_rejected_total", factory: factory)
+        candidatesBacked = Counter(label: "backingd_candidates_backed_total", factory: factory)
+        validationQueueLength = Gauge(label: "backingd_validation_queue_length", factory: factory)
+        validationsRunning = Gauge(label: "backingd_validations_running", factory: factory)
+    }
 
     /// Times `body` into `timer`.
     func time<T>(_ timer: Timer, _ body: () throws -> T) rethrows -> T {
         let start = ContinuousClock.now
-        defer {
-            let elapsed = (ContinuousClock.now - start).components
-            timer.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
-        }
+        defer { record(timer, since: start) }
         return try body()
+    }
+
+    /// Records the time since `start` into `timer`.
+    func record(_ timer: Timer, since start: ContinuousClock.Instant) {
+        let elapsed = (ContinuousClock.now - start).components
+        timer.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
     }
 }

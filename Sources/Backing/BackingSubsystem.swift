@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Crypto
 public import Logging
 public import Primitives
@@ -18,14 +19,18 @@ public actor BackingSubsystem {
     /// Activation order, for listings.
     private var order: [Hash] = []
 
+    private let metrics: BackingMetrics
+
+    /// - Parameter metricsFactory: where the engine's metrics go; the process-wide factory by default.
     public init(
         keypair: Sr25519Keypair?, ports: BackingPorts, configuration: BackingConfiguration = BackingConfiguration(),
-        logger: Logger = Logger(label: "backingd.backing")
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, logger: Logger = Logger(label: "backingd.backing")
     ) {
         self.keypair = keypair
         self.ports = ports
         self.configuration = configuration
-        limiter = ValidationLimiter(limit: configuration.validationConcurrency)
+        metrics = BackingMetrics(factory: metricsFactory)
+        limiter = ValidationLimiter(limit: configuration.validationConcurrency, metrics: metrics)
         self.logger = logger
     }
 
@@ -36,7 +41,9 @@ public actor BackingSubsystem {
         guard jobs[leaf.hash] == nil else { throw .alreadyActive(leaf.hash) }
         try leaf.validate()
         let job = BackingJob(
-            leaf: leaf, keypair: keypair, ports: ports, limiter: limiter, configuration: configuration, logger: logger)
+            leaf: leaf, keypair: keypair, ports: ports, limiter: limiter, configuration: configuration,
+            metrics: metrics,
+            logger: logger)
         jobs[leaf.hash] = job
         order.append(leaf.hash)
         logger.info(

@@ -1,5 +1,3 @@
-import Metrics
-
 /// Bounds how many validations run at once, across all leaves; the rest wait in a FIFO queue whose
 /// length is observable (and exported as the `backingd_validation_queue_length` gauge).
 ///
@@ -9,10 +7,12 @@ public actor ValidationLimiter {
     private var running = 0
     private var waiters: [(id: Int, continuation: CheckedContinuation<Bool, Never>)] = []
     private var nextWaiterId = 0
-    private let queueGauge = Gauge(label: "backingd_validation_queue_length")
-    private let runningGauge = Gauge(label: "backingd_validations_running")
+    private let metrics: BackingMetrics
 
-    public init(limit: Int) { self.limit = max(1, limit) }
+    public init(limit: Int, metrics: BackingMetrics) {
+        self.limit = max(1, limit)
+        self.metrics = metrics
+    }
 
     /// Validations waiting for a slot.
     public var queueLength: Int { waiters.count }
@@ -60,7 +60,7 @@ public actor ValidationLimiter {
     }
 
     private func report() {
-        queueGauge.record(waiters.count)
-        runningGauge.record(running)
+        metrics.validationQueueLength.record(waiters.count)
+        metrics.validationsRunning.record(running)
     }
 }

@@ -31,11 +31,7 @@ extension BackingJob {
     {
         if !verified { try verify(statement) }
         let start = ContinuousClock.now
-        defer {
-            let elapsed = (ContinuousClock.now - start).components
-            metrics.processStatement.recordNanoseconds(
-                elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
-        }
+        defer { metrics.record(metrics.processStatement, since: start) }
         let hash = statement.payload.candidateHash
         guard !stopped else {
             return StatementOutcome(candidateHash: hash, summary: nil, ignoredReason: "the leaf is no longer active")

@@ -24,7 +24,7 @@ public actor BackingJob {
     let limiter: ValidationLimiter
     let configuration: BackingConfiguration
     let logger: Logger
-    let metrics = BackingMetrics.shared
+    let metrics: BackingMetrics
 
     var table = BackingTable()
     var issuedStatements: Set<CandidateHash> = []
@@ -38,7 +38,7 @@ public actor BackingJob {
 
     init(
         leaf: Leaf, keypair: Sr25519Keypair?, ports: BackingPorts, limiter: ValidationLimiter,
-        configuration: BackingConfiguration, logger: Logger
+        configuration: BackingConfiguration, metrics: BackingMetrics, logger: Logger
     ) {
         self.leaf = leaf
         signingContext = SigningContext(sessionIndex: leaf.sessionIndex, parentHash: leaf.hash)
@@ -70,6 +70,7 @@ public actor BackingJob {
         self.ports = ports
         self.limiter = limiter
         self.configuration = configuration
+        self.metrics = metrics
         var logger = logger
         logger[metadataKey: "leaf"] = "\(leaf.hash)"
         self.logger = logger

@@ -1,4 +1,5 @@
 import Backing
+import CoreMetrics
 import Crypto
 import ErasureCoding
 import Logging
@@ -73,13 +74,13 @@ struct Harness {
 
     init(
         _ state: TestState = TestState(), keypair: Sr25519Keypair? = Sr25519Keypair.dev("Alice"),
-        configuration: BackingConfiguration = BackingConfiguration()
+        configuration: BackingConfiguration = BackingConfiguration(), metrics: (any MetricsFactory)? = nil
     ) async throws {
         self.state = state
         subsystem = BackingSubsystem(
             keypair: keypair,
             ports: BackingPorts(validator: validator, povFetcher: fetcher, availabilityStore: store, sink: sink),
-            configuration: configuration, logger: Harness.quietLogger)
+            configuration: configuration, metricsFactory: metrics ?? MetricsSystem.factory, logger: Harness.quietLogger)
         job = try await subsystem.activate(state.leaf)
     }
 
