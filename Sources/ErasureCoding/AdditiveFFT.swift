@@ -45,9 +45,9 @@ enum AdditiveFFT {
             skew = .allocate(capacity: modulus)
             for i in 0..<modulus { skew[i] = UInt16(GaloisField.log(UInt16(additiveSkew[i]))) }
 
-            // After the loop `base[m]` holds minus the log of the m-th normalisation factor of the novel
-            // basis. Partial sums over subsets give, per coefficient pair, the factor by which the plain
-            // XOR derivative of the unnormalised basis differs from the normalised one.
+            // The same loop leaves one log-form factor per basis level in `base`. Their running sums,
+            // added over the set bits of a coefficient-pair index, scale the novel basis to the one in which
+            // the formal derivative is a plain XOR pass (the decoder unscales, XORs, and scales back).
             var logs = base.map { modulus - $0 }
             for i in 1..<15 { logs[i] = (logs[i] + logs[i - 1]) % modulus }
             var derivative = [Int](repeating: 0, count: GaloisField.size / 2)
