@@ -30,8 +30,8 @@ run: release
 ## Build and run every test, then the erasure-coding differential check.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
+	$(SWIFT) test --skip-build
 
 ## Our erasure-coding chunks against the PyPI encoder reed-solomon-leopard (own virtualenv .venv-erasure/).
 erasure-differential: deps

@@ -143,3 +143,14 @@ extension JSONTests {
         }
     }
 }
+
+extension JSONTests {
+    @Test func nestingDeeperThan64LevelsIsRefusedBeforeParsing() throws {
+        let deep = Data((String(repeating: "[", count: 65) + String(repeating: "]", count: 65)).utf8)
+        #expect(throws: JSONInputError(field: "", reason: "nesting deeper than 64 levels")) {
+            try JSONInput.decode([String].self, from: deep)
+        }
+        let brackets = Data(("[\"" + String(repeating: "[", count: 100) + "\"]").utf8)
+        #expect(try JSONInput.decode([String].self, from: brackets) == [String(repeating: "[", count: 100)])
+    }
+}

@@ -23,12 +23,46 @@ public enum JSONInput {
     /// Decodes `T` from JSON `data`.
     /// - Throws: ``JSONInputError`` for malformed JSON, a missing field, a wrong type or a bad value.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(JSONInputError) -> T {
+        try checkNesting(data)
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw describe(error)
         } catch {
             throw JSONInputError(field: "", reason: "malformed JSON: \(error)")
+        }
+    }
+
+    /// The deepest nesting of arrays and objects accepted (contract §7.19).
+    public static let maximumNesting = 64
+
+    /// Rejects documents nested deeper than ``maximumNesting`` before Foundation parses them, so a
+    /// hostile body cannot exhaust the stack. A linear scan that skips string contents.
+    static func checkNesting(_ data: Data) throws(JSONInputError) {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maximumNesting {
+                    throw JSONInputError(field: "", reason: "nesting deeper than \(maximumNesting) levels")
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
         }
     }
 
