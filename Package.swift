@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // C libraries (Debian packages; `make deps` installs them).
@@ -48,6 +49,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
+            swiftSettings: swiftSettings),
+
+        // Adapters.
+        .target(
+            name: "Storage",
+            dependencies: ["Backing", "Primitives", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
 
         // The command line.
@@ -90,6 +97,8 @@ let package = Package(
         .testTarget(
             name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageTests", dependencies: ["Storage", "Backing", "Primitives"], swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
     ]

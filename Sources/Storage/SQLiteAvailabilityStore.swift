@@ -1,0 +1,47 @@
+public import Backing
+import Foundation
+import GRDB
+public import Primitives
+
+/// The availability store in SQLite: a candidate's available data (SCALE-encoded) with its validator
+/// count and erasure root, kept across restarts, so that `GET /v1/povs/…` and `GET /v1/availability/…`
+/// can serve what this node seconded or validated.
+public final class SQLiteAvailabilityStore: AvailabilityStore {
+    private let database: StorageDatabase
+
+    public init(database: StorageDatabase) { self.database = database }
+
+    public func storeAvailableData(
+        candidateHash: CandidateHash, nValidators: Int, erasureRoot: Hash, data: AvailableData
+    ) async throws {
+        let encoded = Data(data.scaleEncoded)
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO availableData (candidateHash, nValidators, erasureRoot, data, storedAt)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(candidateHash) DO UPDATE SET
+                      nValidators = excluded.nValidators, erasureRoot = excluded.erasureRoot, data = excluded.data
+                    """,
+                arguments: [Data(candidateHash.bytes), nValidators, Data(erasureRoot.bytes), encoded, Date()])
+        }
+    }
+
+    public func availableData(for candidateHash: CandidateHash) async -> StoredAvailableData? {
+        let row: Row?
+        do {
+            row = try await database.pool.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT nValidators, erasureRoot, data FROM availableData WHERE candidateHash = ?",
+                    arguments: [Data(candidateHash.bytes)])
+            }
+        } catch {
+            return nil
+        }
+        guard let row, let root = try? H256(Array(row["erasureRoot"] as Data)),
+            let data = try? AvailableData(scaleEncoded: Array(row["data"] as Data))
+        else { return nil }
+        return StoredAvailableData(
+            candidateHash: candidateHash, nValidators: row["nValidators"], erasureRoot: root, data: data)
+    }
+}
