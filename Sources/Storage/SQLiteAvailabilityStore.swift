@@ -28,20 +28,21 @@ public final class SQLiteAvailabilityStore: AvailabilityStore {
     }
 
     public func availableData(for candidateHash: CandidateHash) async -> StoredAvailableData? {
-        let row: Row?
+        let record: (nValidators: Int, erasureRoot: Data, data: Data)?
         do {
-            row = try await database.pool.read { db in
+            record = try await database.pool.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT nValidators, erasureRoot, data FROM availableData WHERE candidateHash = ?",
-                    arguments: [Data(candidateHash.bytes)])
+                    arguments: [Data(candidateHash.bytes)]
+                ).map { (nValidators: $0["nValidators"], erasureRoot: $0["erasureRoot"], data: $0["data"]) }
             }
         } catch {
             return nil
         }
-        guard let row, let root = try? H256(Array(row["erasureRoot"] as Data)),
-            let data = try? AvailableData(scaleEncoded: Array(row["data"] as Data))
+        guard let record, let root = try? H256(Array(record.erasureRoot)),
+            let data = try? AvailableData(scaleEncoded: Array(record.data))
         else { return nil }
         return StoredAvailableData(
-            candidateHash: candidateHash, nValidators: row["nValidators"], erasureRoot: root, data: data)
+            candidateHash: candidateHash, nValidators: record.nValidators, erasureRoot: root, data: data)
     }
 }
