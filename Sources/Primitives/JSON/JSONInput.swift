@@ -79,7 +79,8 @@ public enum JSONInput {
         return text
     }
 
-    static func describe(_ error: DecodingError) -> JSONInputError {
+    /// The field path and reason of a Foundation decoding error.
+    public static func describe(_ error: DecodingError) -> JSONInputError {
         switch error {
         case .keyNotFound(let key, let context):
             return JSONInputError(field: path(context.codingPath + [key]), reason: "missing field")

@@ -1,0 +1,161 @@
+public import Backing
+import CoreMetrics
+import Crypto
+import Foundation
+public import HTTPServer
+public import Logging
+import Primitives
+import Prometheus
+import Storage
+import Validation
+import Webhooks
+
+/// A running backingd node: the engine, its adapters and the HTTP API, assembled from a
+/// ``ServiceConfiguration``.
+///
+/// Lifecycle: ``start()`` opens the databases, resumes undelivered web-hooks and starts listening;
+/// ``shutdown()`` stops accepting, finishes in-flight requests, stops the jobs and flushes the outbox.
+public final class BackingNode: Sendable {
+    public let configuration: ServiceConfiguration
+    public let subsystem: BackingSubsystem
+    public let server: HTTPServer
+    let outbox: WebhookOutbox
+    let curl: CurlClient
+    let logger: Logger
+
+    /// Assembles the node.
+    /// - Throws: ``ConfigurationError`` for a bad setting; storage errors when the data folder is unusable.
+    public init(configuration: ServiceConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
+
+        let registry = PrometheusCollectorRegistry()
+        let metrics = PrometheusMetricsFactory(registry: registry)
+
+        let keypair = try Self.validatorKey(configuration)
+        let database = try StorageDatabase(path: dataDirectory.appendingPathComponent("node.sqlite").path)
+        let availability = SQLiteAvailabilityStore(database: database)
+        let codeStore = SQLiteValidationCodeStore(database: database)
+        curl = CurlClient()
+        outbox = try WebhookOutbox(
+            databasePath: dataDirectory.appendingPathComponent("outbox.sqlite").path,
+            configuration: try Self.webhookConfiguration(configuration), client: curl, logger: logger,
+            metricsFactory: metrics)
+        let validator: any CandidateValidator =
+            if let url = configuration.validationURL {
+                HTTPCandidateValidator(url: url, client: curl)
+            } else {
+                EmbeddedCandidateValidator(codeStore: codeStore, logger: logger)
+            }
+        let fetcher = HTTPPoVFetcher(peers: try Self.peers(configuration), client: curl)
+        subsystem = BackingSubsystem(
+            keypair: keypair,
+            ports: BackingPorts(validator: validator, povFetcher: fetcher, availabilityStore: availability, sink: outbox),
+            configuration: BackingConfiguration(validationConcurrency: configuration.validationConcurrency),
+            metricsFactory: metrics, logger: logger)
+
+        let context = ServiceContext(
+            subsystem: subsystem, outbox: outbox, availability: availability, validationCode: codeStore,
+            metricsText: { registry.emitToBuffer() }, openAPI: OpenAPIDocument.bytes)
+        let router = Self.router(context: context, configuration: configuration)
+        let (host, port) = try configuration.listenAddress()
+        server = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                host: host, port: port, threadPoolSize: configuration.threadPoolSize,
+                connectionLimit: configuration.connectionLimit, maxBodySize: configuration.maxBodySize,
+                idleTimeout: configuration.idleTimeout),
+            responder: router, logger: logger, metricsFactory: metrics)
+        if configuration.registerDevParachain {
+            Task { [logger] in
+                do {
+                    let stored = try await codeStore.store(AdderParachain.validationCode)
+                    logger.info("dev: adder parachain registered for para 100", metadata: ["codeHash": "\(stored.hash)"])
+                } catch {
+                    logger.error("dev: registering the adder parachain failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Every route of the API, in one router (the OpenAPI test compares this list with the spec).
+    static func router(context: ServiceContext, configuration: ServiceConfiguration) -> Router {
+        var router = Router(authToken: configuration.authToken)
+        LeavesRoutes.register(on: &router, context: context)
+        CandidateRoutes.register(on: &router, context: context)
+        StatementRoutes.register(on: &router, context: context)
+        ToolsRoutes.register(on: &router, context: context)
+        ValidationCodeRoutes.register(on: &router, context: context)
+        OperationalRoutes.register(on: &router, context: context)
+        router.fallback(StaticFiles(root: configuration.publicDirectory))
+        return router
+    }
+
+    /// Starts the outbox and the HTTP server.
+    public func start() throws {
+        outbox.start()
+        try server.start()
+        logger.info("listening", metadata: ["url": "http://\(configuration.listenHost):\(server.port)"])
+    }
+
+    /// Graceful stop: no new connections, in-flight requests finish, jobs end, the outbox is flushed.
+    public func shutdown() async {
+        await server.shutdown()
+        await subsystem.stopAll()
+        await outbox.shutdown()
+        curl.shutdown()
+    }
+
+    static func validatorKey(_ configuration: ServiceConfiguration) throws -> Sr25519Keypair? {
+        if let seed = configuration.validatorSeed {
+            do {
+                return try Sr25519Keypair(suri: seed)
+            } catch {
+                throw ConfigurationError.invalid(key: "validatorSeed", reason: "\(error)")
+            }
+        }
+        if let keystore = configuration.keystore { return try Keystore.paraKey(in: keystore) }
+        return nil
+    }
+
+    static func webhookConfiguration(_ configuration: ServiceConfiguration) throws -> WebhookConfiguration {
+        do {
+            return try WebhookConfiguration(
+                subscriptions: configuration.webhooks, secret: configuration.webhookSecret,
+                giveUpAfter: configuration.webhookGiveUp)
+        } catch {
+            throw ConfigurationError.invalid(key: "webhook", reason: "\(error)")
+        }
+    }
+
+    /// `PUBKEY=URL` (hex or SS58 key) pairs.
+    static func peers(_ configuration: ServiceConfiguration) throws(ConfigurationError) -> [ValidatorId: String] {
+        var peers: [ValidatorId: String] = [:]
+        for entry in configuration.peers {
+            guard let equals = entry.firstIndex(of: "=") else {
+                throw .invalid(key: "peer", reason: "expected PUBKEY=URL, got \(entry)")
+            }
+            let keyText = String(entry[..<equals])
+            let url = String(entry[entry.index(after: equals)...])
+            let key: ValidatorId
+            if let hex = ValidatorId(hex: keyText) {
+                key = hex
+            } else if let address = try? SS58.decode(keyText), let parsed = try? ValidatorId(address.accountId) {
+                key = parsed
+            } else {
+                throw .invalid(key: "peer", reason: "\(keyText) is not a public key (hex or SS58)")
+            }
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw .invalid(key: "peer", reason: "\(url) is not an http(s) URL")
+            }
+            peers[key] = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        return peers
+    }
+}
+
+extension ServiceConfiguration {
+    var listenHost: String { (try? listenAddress().host) ?? "127.0.0.1" }
+}

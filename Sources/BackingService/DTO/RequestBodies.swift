@@ -1,0 +1,74 @@
+import Backing
+import Primitives
+
+/// `POST /v1/second`.
+struct SecondRequest: Decodable {
+    let relayParent: Hash
+    let candidate: CandidateReceipt
+    let pov: PoV
+}
+
+/// `POST /v1/statements`.
+struct StatementRequest: Decodable {
+    let relayParent: Hash
+    let statement: SignedFullStatement
+}
+
+/// `POST /v1/statements/batch`: each statement decodes on its own, so one bad entry gets its own error.
+struct StatementBatchRequest: Decodable {
+    let relayParent: Hash
+    let statements: [Lenient<SignedFullStatement>]
+}
+
+/// `POST /v1/backed-candidates`.
+struct BackedCandidatesRequest: Decodable {
+    let relayParent: Hash
+    let candidateHashes: [CandidateHash]
+}
+
+/// `PUT /v1/validation-code` with a JSON body.
+struct ValidationCodeRequest: Decodable {
+    let code: Bytes
+}
+
+/// `POST /v1/tools/candidate-hash`: a plain or a committed receipt, told apart by `commitments`.
+struct CandidateHashRequest: Decodable {
+    enum Receipt {
+        case plain(CandidateReceipt)
+        case committed(CommittedCandidateReceipt)
+    }
+
+    let candidate: Receipt
+
+    enum Keys: String, CodingKey { case candidate }
+    enum ReceiptKeys: String, CodingKey { case commitments }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        let receipt = try container.nestedContainer(keyedBy: ReceiptKeys.self, forKey: .candidate)
+        if receipt.contains(.commitments) {
+            candidate = .committed(try container.decode(CommittedCandidateReceipt.self, forKey: .candidate))
+        } else {
+            candidate = .plain(try container.decode(CandidateReceipt.self, forKey: .candidate))
+        }
+    }
+}
+
+/// `POST /v1/tools/erasure-root`.
+struct ErasureRootRequest: Decodable {
+    let nValidators: Int
+    let availableData: AvailableData
+}
+
+/// A value that failed to decode is kept as its error (with the path inside the value), not thrown.
+struct Lenient<Value: Decodable>: Decodable {
+    let result: Result<Value, JSONInputError>
+
+    init(from decoder: any Decoder) throws {
+        do {
+            result = .success(try Value(from: decoder))
+        } catch let error as DecodingError {
+            result = .failure(JSONInput.describe(error))
+        }
+    }
+}

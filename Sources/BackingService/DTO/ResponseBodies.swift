@@ -1,0 +1,64 @@
+import Backing
+import Primitives
+import StatementTable
+
+/// The statement table's summary as JSON: `{candidate, groupId, validityVotes}`.
+struct SummaryBody: Encodable {
+    let candidate: CandidateHash
+    let groupId: ParaId
+    let validityVotes: Int
+
+    init(_ summary: Summary<CandidateHash, ParaId>) {
+        candidate = summary.candidate
+        groupId = summary.groupId
+        validityVotes = summary.validityVotes
+    }
+}
+
+/// The answer to one imported statement: `{candidateHash, summary}` (summary `null` when no vote was added).
+struct StatementResponse: Encodable {
+    let candidateHash: CandidateHash
+    let summary: SummaryBody?
+    let ignored: String?
+
+    init(_ outcome: StatementOutcome) {
+        candidateHash = outcome.candidateHash
+        summary = outcome.summary.map(SummaryBody.init)
+        ignored = outcome.ignoredReason
+    }
+
+    enum CodingKeys: String, CodingKey { case candidateHash, summary, ignored }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(candidateHash, forKey: .candidateHash)
+        try c.encode(summary, forKey: .summary)
+        try c.encodeIfPresent(ignored, forKey: .ignored)
+    }
+}
+
+/// `{candidateHash, commitmentsHash, encoded}` (tools and the CLI).
+struct CandidateHashResponse: Encodable {
+    let candidateHash: CandidateHash
+    let commitmentsHash: Hash
+    let encoded: String
+}
+
+/// `{erasureRoot, chunkCount, chunkLength}`.
+struct ErasureRootResponse: Encodable {
+    let erasureRoot: Hash
+    let chunkCount: Int
+    let chunkLength: Int
+}
+
+/// `GET /v1/availability/{hash}`.
+struct AvailabilityResponse: Encodable {
+    let candidateHash: CandidateHash
+    let nValidators: Int
+    let availableData: AvailableData
+    let erasureRoot: Hash
+}
+
+struct StatusResponse: Encodable {
+    let status: String
+}

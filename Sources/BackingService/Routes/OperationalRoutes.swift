@@ -1,0 +1,34 @@
+import Foundation
+import HTTPServer
+import Webhooks
+
+/// `/metrics`, `/healthz`, `/readyz`, `/openapi.yaml` and `GET /v1/webhooks/deliveries`.
+enum OperationalRoutes {
+    static func register(on router: inout Router, context: ServiceContext) {
+        router.add(.get, "/metrics", accepts: nil) { _ in
+            HTTPResponse(status: 200, headers: ["content-type": "text/plain; version=0.0.4"], body: context.metricsText())
+        }
+        router.add(.get, "/healthz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
+        router.add(.get, "/readyz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
+        router.add(.get, "/openapi.yaml", accepts: nil) { _ in
+            HTTPResponse(status: 200, headers: ["content-type": "application/yaml"], body: context.openAPI)
+        }
+        router.add(.get, "/v1/webhooks/deliveries", accepts: nil) { request in
+            var status: DeliveryStatus?
+            if let text = request.query["status"] {
+                guard let parsed = DeliveryStatus(rawValue: text) else {
+                    throw ServiceProblem.badRequest("status: expected pending, failed or delivered, got \(text)")
+                }
+                status = parsed
+            }
+            var limit = 100
+            if let text = request.query["limit"] {
+                guard let parsed = Int(text), (1...10_000).contains(parsed) else {
+                    throw ServiceProblem.badRequest("limit: expected an integer from 1 to 10000, got \(text)")
+                }
+                limit = parsed
+            }
+            return .json(try await context.outbox.deliveries(status: status, limit: limit))
+        }
+    }
+}

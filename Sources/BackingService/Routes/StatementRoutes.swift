@@ -1,0 +1,106 @@
+import Backing
+import Foundation
+import HTTPServer
+import Primitives
+
+/// `POST /v1/statements` and `POST /v1/statements/batch`.
+///
+/// Signatures are checked before the job's actor is entered, so concurrent requests (and the entries of
+/// a batch, spread over every core) verify in parallel; the actor then imports in order.
+enum StatementRoutes {
+    static func register(on router: inout Router, context: ServiceContext) {
+        router.add(.post, "/v1/statements", mutating: true) { request in
+            let body = try context.decode(StatementRequest.self, from: request)
+            let job = try await context.job(body.relayParent)
+            try job.verify(body.statement)
+            let outcome = try await job.receive(body.statement, verified: true)
+            await context.commitEvents()
+            return .json(StatementResponse(outcome))
+        }
+        router.add(.post, "/v1/statements/batch", mutating: true) { request in
+            let body = try context.decode(StatementBatchRequest.self, from: request)
+            let job = try await context.job(body.relayParent)
+            let checks = await verifyInParallel(body.statements, job: job)
+            var results: [BatchResult] = []
+            results.reserveCapacity(checks.count)
+            for (index, check) in checks.enumerated() {
+                switch check {
+                case .failure(let problem):
+                    results.append(.error(problem.withFieldPrefix("statements[\(index)]")))
+                case .success(let statement):
+                    do {
+                        results.append(.ok(StatementResponse(try await job.receive(statement, verified: true))))
+                    } catch {
+                        results.append(.error(error.problem))
+                    }
+                }
+            }
+            await context.commitEvents()
+            return .json(["results": results])
+        }
+    }
+
+    /// Decoding errors and signature checks for every entry, on all cores.
+    static func verifyInParallel(
+        _ entries: [Lenient<SignedFullStatement>], job: BackingJob
+    ) async -> [Result<SignedFullStatement, BatchProblem>] {
+        let workers = max(1, min(entries.count, ProcessInfo.processInfo.activeProcessorCount))
+        return await withTaskGroup(of: [(Int, Result<SignedFullStatement, BatchProblem>)].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    stride(from: worker, to: entries.count, by: workers).map { index in
+                        switch entries[index].result {
+                        case .failure(let error):
+                            return (index, .failure(BatchProblem(error.problem, field: error.field)))
+                        case .success(let statement):
+                            do {
+                                try job.verify(statement)
+                                return (index, .success(statement))
+                            } catch {
+                                return (index, .failure(BatchProblem(error.problem, field: nil)))
+                            }
+                        }
+                    }
+                }
+            }
+            var ordered = [Result<SignedFullStatement, BatchProblem>?](repeating: nil, count: entries.count)
+            for await chunk in group { for (index, result) in chunk { ordered[index] = result } }
+            // Safe because: every index was assigned by exactly one worker above.
+            return ordered.map { $0! }
+        }
+    }
+}
+
+/// A batch entry's problem; decoding errors carry the field path inside the entry.
+struct BatchProblem: Error {
+    let problem: ProblemDetails
+    let field: String?
+
+    init(_ problem: ProblemDetails, field: String?) {
+        self.problem = problem
+        self.field = field
+    }
+
+    func withFieldPrefix(_ prefix: String) -> ProblemDetails {
+        guard let field else { return problem }
+        var problem = problem
+        let reason = problem.detail.dropFirst(field.isEmpty ? 0 : field.count + 2)
+        problem.detail = field.isEmpty ? "\(prefix): \(reason)" : "\(prefix).\(field): \(reason)"
+        return problem
+    }
+}
+
+/// One entry of a batch answer: the single-statement answer, or `{"error": problem}`.
+enum BatchResult: Encodable {
+    case ok(StatementResponse)
+    case error(ProblemDetails)
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .ok(let response): try response.encode(to: encoder)
+        case .error(let problem):
+            var container = encoder.container(keyedBy: AnyCodingKey.self)
+            try container.encode(problem, forKey: AnyCodingKey("error"))
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ErasureCoding
+import HTTPServer
+import Primitives
+
+/// Harness helpers: `POST /v1/tools/candidate-hash` and `POST /v1/tools/erasure-root`.
+enum ToolsRoutes {
+    static func register(on router: inout Router, context: ServiceContext) {
+        router.add(.post, "/v1/tools/candidate-hash") { request in
+            let body = try context.decode(CandidateHashRequest.self, from: request)
+            switch body.candidate {
+            case .plain(let receipt):
+                return .json(
+                    CandidateHashResponse(
+                        candidateHash: receipt.hash, commitmentsHash: receipt.commitmentsHash,
+                        encoded: Hex.encode(receipt.scaleEncoded)))
+            case .committed(let receipt):
+                return .json(
+                    CandidateHashResponse(
+                        candidateHash: receipt.hash, commitmentsHash: receipt.commitments.hash,
+                        encoded: Hex.encode(receipt.scaleEncoded)))
+            }
+        }
+        router.add(.post, "/v1/tools/erasure-root") { request in
+            let body = try context.decode(ErasureRootRequest.self, from: request)
+            let chunks = try ErasureCoding.obtainChunks(nValidators: body.nValidators, availableData: body.availableData)
+            return .json(
+                ErasureRootResponse(
+                    erasureRoot: ChunkTree(chunks: chunks).root, chunkCount: chunks.count,
+                    chunkLength: chunks.first?.count ?? 0))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Backing
+import Foundation
+import HTTPServer
+import Primitives
+import Validation
+import Webhooks
+
+/// What the route handlers share: the engine, the outbox, the stores.
+struct ServiceContext: Sendable {
+    let subsystem: BackingSubsystem
+    let outbox: WebhookOutbox
+    let availability: any AvailabilityStore
+    let validationCode: any ValidationCodeStore
+    let metricsText: @Sendable () -> [UInt8]
+    let openAPI: [UInt8]
+
+    /// Decodes a JSON body, naming the bad field in a 400 problem.
+    func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws -> T {
+        try JSONInput.decode(T.self, from: Data(request.body))
+    }
+
+    /// The job of the active leaf `hash`, or a 404 problem.
+    func job(_ hash: Hash) async throws -> BackingJob {
+        try await subsystem.job(hash)
+    }
+
+    /// A 32-byte hash from a path parameter, or a 400 problem.
+    func hashParameter(_ request: HTTPRequest, _ name: String) throws -> Hash {
+        guard let text = request.pathParameters[name], let hash = H256(hex: text) else {
+            throw ServiceProblem.badRequest("\(name): expected 0x followed by 64 hex digits")
+        }
+        return hash
+    }
+
+    /// Makes every web-hook event caused by a request durable before the request is answered.
+    func commitEvents() async { await outbox.flush() }
+}
