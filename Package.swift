@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // C libraries (Debian packages; `make deps` installs them).
@@ -49,6 +50,17 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
+        // Outgoing messages as web-hooks (durable SQLite outbox, libcurl), plus the HTTP adapters for
+        // PoV fetching and external validation.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "Backing", "Primitives", "CCurl", "CShims", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
 
         // The command line.
         .executableTarget(
@@ -64,7 +76,8 @@ let package = Package(
         .executableTarget(
             name: "backingd-bench",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Backing", .product(name: "Logging", package: "swift-log"),
+                "Primitives", "Crypto", "ErasureCoding", "Backing", "Webhooks",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/backingd-bench",
             swiftSettings: swiftSettings),
@@ -89,6 +102,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "Webhooks", "Backing", "Primitives", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
