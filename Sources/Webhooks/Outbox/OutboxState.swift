@@ -9,6 +9,11 @@ struct OutboxState {
     var submitted = 0
     var committed = 0
     var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    /// Committed state changes in this run: all of them, and those that settled a delivery
+    /// (delivered or failed), with tasks waiting for them to reach a count.
+    var updatesCommitted = 0
+    var settled = 0
+    var progressWaiters: [(settled: Bool, target: Int, continuation: CheckedContinuation<Void, Never>)] = []
     /// A committer task exists; at most one runs, so commits happen in submit order.
     var committerRunning = false
     var startRequested = false
@@ -25,6 +30,22 @@ struct OutboxState {
     mutating func readyWaiters() -> [CheckedContinuation<Void, Never>] {
         let ready = flushWaiters.filter { $0.target <= committed }.map(\.continuation)
         flushWaiters.removeAll { $0.target <= committed }
+        return ready
+    }
+
+    /// Whether a progress waiter's count is reached.
+    func reached(settled: Bool, target: Int) -> Bool {
+        (settled ? self.settled : updatesCommitted) >= target
+    }
+
+    /// Removes and returns the progress waiters whose count is reached.
+    mutating func readyProgressWaiters() -> [CheckedContinuation<Void, Never>] {
+        let (settled, updates) = (self.settled, updatesCommitted)
+        let isReached = { (waiter: (settled: Bool, target: Int, continuation: CheckedContinuation<Void, Never>)) in
+            (waiter.settled ? settled : updates) >= waiter.target
+        }
+        let ready = progressWaiters.filter(isReached).map(\.continuation)
+        progressWaiters.removeAll(where: isReached)
         return ready
     }
 }

@@ -152,6 +152,28 @@ public final class WebhookOutbox: OutboundMessageSink {
 
     // MARK: - Queries
 
+    /// Returns once at least `count` deliveries have been delivered or dead-lettered, and recorded so,
+    /// since this outbox was opened (for tests, benchmarks and orderly hand-overs).
+    public func waitUntilSettled(atLeast count: Int) async {
+        await waitForProgress(settled: true, target: count)
+    }
+
+    /// Returns once at least `count` state changes after attempts (retries included) are committed.
+    func waitForUpdates(atLeast count: Int) async {
+        await waitForProgress(settled: false, target: count)
+    }
+
+    private func waitForProgress(settled: Bool, target: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.reached(settled: settled, target: target) { return true }
+                state.progressWaiters.append((settled, target, continuation))
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
     /// Deliveries, newest first, optionally only those with `status` (`GET /v1/webhooks/deliveries`).
     /// - Throws: GRDB's `DatabaseError` when the database cannot be read.
     public func deliveries(status: DeliveryStatus?, limit: Int) async throws -> [DeliveryRecord] {
@@ -239,8 +261,11 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// Runs under the store's writer right after a commit: counts it, wakes flushes, feeds the lanes.
     private func didCommit(_ inserted: [PendingDelivery], updates: [DeliveryUpdate]) {
         let (waiters, pending) = state.withLock { state in
+            let settled = updates.count(where: { $0.status != .pending })
             state.committed += inserted.count + updates.count
-            state.pending += inserted.count - updates.count(where: { $0.status != .pending })
+            state.pending += inserted.count - settled
+            state.settled += settled
+            state.updatesCommitted += updates.count
             if state.started {
                 for row in inserted {
                     state.lanes[row.url, default: Lane()].offer(row)
@@ -250,7 +275,7 @@ public final class WebhookOutbox: OutboundMessageSink {
                     }
                 }
             }
-            return (state.readyWaiters(), state.pending)
+            return (state.readyWaiters() + state.readyProgressWaiters(), state.pending)
         }
         metrics.pending.record(pending)
         for waiter in waiters { waiter.resume() }
