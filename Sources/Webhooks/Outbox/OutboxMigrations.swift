@@ -8,12 +8,13 @@ enum OutboxMigrations {
         migrator.registerMigration("v1: deliveries") { db in
             // One row per (message, subscribed URL). `sequence` (the rowid) is the global submit order,
             // which gives per-URL FIFO order; `id` is the X-Backing-Delivery uuid, stable across retries.
-            // Times are Unix seconds (REAL).
+            // Times are Unix seconds (REAL). Rows are updated by `sequence`, so `id` needs no index (a
+            // random-uuid index would cost each insert a random B-tree write).
             try db.execute(
                 sql: """
                     CREATE TABLE delivery (
                         sequence INTEGER PRIMARY KEY,
-                        id TEXT NOT NULL UNIQUE,
+                        id TEXT NOT NULL,
                         event TEXT NOT NULL,
                         url TEXT NOT NULL,
                         body BLOB NOT NULL,
@@ -24,7 +25,7 @@ enum OutboxMigrations {
                         nextAttemptAt REAL,
                         deliveredAt REAL
                     );
-                    CREATE INDEX delivery_status_url ON delivery(status, url, sequence);
+                    CREATE INDEX delivery_pending_url ON delivery(url, sequence) WHERE status = 'pending';
                     CREATE INDEX delivery_status ON delivery(status, sequence);
                     """)
         }

@@ -23,7 +23,7 @@ struct PendingDelivery: Sendable {
 
 /// A change of a delivery's state after an attempt.
 struct DeliveryUpdate: Sendable {
-    let id: String
+    let sequence: Int64
     let status: DeliveryStatus
     let attempts: Int
     let lastError: String?
@@ -78,12 +78,12 @@ final class OutboxStore: Sendable {
                 let update = try db.cachedStatement(
                     sql: """
                         UPDATE delivery SET status = ?, attempts = ?, lastError = ?, nextAttemptAt = ?, deliveredAt = ?
-                        WHERE id = ?
+                        WHERE sequence = ?
                         """)
                 for row in updates {
                     try update.execute(arguments: [
                         row.status.rawValue, row.attempts, row.lastError, row.nextAttemptAt?.timeIntervalSince1970,
-                        row.deliveredAt?.timeIntervalSince1970, row.id,
+                        row.deliveredAt?.timeIntervalSince1970, row.sequence,
                     ])
                 }
                 return .commit

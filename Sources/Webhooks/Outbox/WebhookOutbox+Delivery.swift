@@ -64,7 +64,8 @@ extension WebhookOutbox {
                 metrics.recordLatency(since: row.createdAt)
                 record(
                     DeliveryUpdate(
-                        id: row.id, status: .delivered, attempts: attempts, lastError: nil, nextAttemptAt: nil,
+                        sequence: row.sequence, status: .delivered, attempts: attempts, lastError: nil,
+                        nextAttemptAt: nil,
                         deliveredAt: Date()))
                 return true
             case .permanent(let reason):
@@ -81,7 +82,8 @@ extension WebhookOutbox {
                 metrics.count(row.event, "retried")
                 record(
                     DeliveryUpdate(
-                        id: row.id, status: .pending, attempts: attempts, lastError: reason, nextAttemptAt: next,
+                        sequence: row.sequence, status: .pending, attempts: attempts, lastError: reason,
+                        nextAttemptAt: next,
                         deliveredAt: nil))
                 do {
                     try await Task.sleep(for: delay)
@@ -97,7 +99,7 @@ extension WebhookOutbox {
         metrics.count(row.event, "failed")
         record(
             DeliveryUpdate(
-                id: row.id, status: .failed, attempts: attempts, lastError: reason, nextAttemptAt: nil,
+                sequence: row.sequence, status: .failed, attempts: attempts, lastError: reason, nextAttemptAt: nil,
                 deliveredAt: nil))
     }
 
