@@ -234,6 +234,22 @@ struct WebhookOutboxTests {
         #expect(counts == (0, 7, 0))
     }
 
+    @Test func aBacklogLargerThanALaneIsDeliveredInOrderPageByPage() async throws {
+        let receiver = try TestReceiver()
+        defer { receiver.stop() }
+        let outbox = try outbox(configuration(["availability.stored=\(receiver.url)"]))
+        let total = Lane.capacity * 2 + 500
+        outbox.submit((0..<total).map(Messages.numbered))
+        await outbox.flush()
+
+        outbox.start()  // the lane starts empty and pages the backlog in from the table
+        outbox.submit([Messages.numbered(total)])  // committed while the backlog overflows the lane
+        await outbox.waitUntilSettled(atLeast: total + 1)
+        await outbox.shutdown()
+
+        #expect(receiver.requests.compactMap { $0.json?["nValidators"] as? Int } == Array(0...total))
+    }
+
     @Test func flushCoversEverythingSubmittedBeforeIt() async throws {
         let outbox = try outbox(configuration(["*=http://127.0.0.1:1/"]))
         await withTaskGroup(of: Void.self) { group in
