@@ -50,6 +50,17 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
+        // Outgoing messages as web-hooks (durable SQLite outbox, libcurl), plus the HTTP adapters for
+        // PoV fetching and external validation.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "Backing", "Primitives", "CCurl", "CShims", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
 
         // Adapters.
         .target(
@@ -71,7 +82,8 @@ let package = Package(
         .executableTarget(
             name: "backingd-bench",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Backing", .product(name: "Logging", package: "swift-log"),
+                "Primitives", "Crypto", "ErasureCoding", "Backing", "Webhooks",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/backingd-bench",
             swiftSettings: swiftSettings),
@@ -99,6 +111,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "Backing", "Primitives"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "Webhooks", "Backing", "Primitives", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
     ]

@@ -1,116 +1,44 @@
 import ArgumentParser
-import BackingService
-import Dispatch
-import Foundation
+import Crypto
 import Logging
-import Synchronization
+import Primitives
 
-/// `backingd serve`: runs the node until SIGTERM or SIGINT, then shuts down gracefully.
-///
-/// Settings come from (later wins): `--dev` defaults, `--config FILE` (JSON), `BACKINGD_*` environment
-/// variables, then these flags.
-struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the backing service.")
+/// `backingd serve`: the service. Until the HTTP API lands (the service issue) it resolves its
+/// configuration, prints the validator key and what it will serve, and exits.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the backing service.")
 
-    @Flag(help: "Dev defaults: validator //Alice, listen on 127.0.0.1:8080, data in ./.backingd, adder PVF for para 100.")
+    @Flag(help: "Dev defaults: validator //Alice, listen on 127.0.0.1:8080, data in ./.backingd.")
     var dev = false
-    @Option(help: "Address to listen on (host:port; port 0 picks one).") var listen: String?
-    @Option(help: "The validator's secret URI (//Alice, a phrase, 0x seed). Without it (or --keystore) the node observes.")
+
+    @Option(help: "Address to listen on (host:port).") var listen: String?
+    @Option(help: "The validator's secret URI (//Alice, a phrase, 0x seed). None: observe only.")
     var validatorSeed: String?
-    @Option(help: "A Substrate keystore folder holding the validator's para key.") var keystore: String?
-    @Option(help: "Web-hook subscription EVENT=URL (repeatable).") var webhook: [String] = []
-    @Option(help: "Secret for the X-Backing-Signature HMAC-SHA256.") var webhookSecret: String?
-    @Option(help: "How long a delivery is retried before it is dead-lettered (e.g. 24h).") var webhookGiveUp: String?
-    @Option(help: "Peer for PoV fetching PUBKEY=URL (repeatable).") var peer: [String] = []
-    @Option(help: "External validator URL (default: embedded validation).") var validationUrl: String?
     @Option(help: "Folder for durable state.") var dataDir: String?
-    @Option(help: "Bearer token required on mutating endpoints.") var authToken: String?
-    @Option(help: "Largest request body in bytes (default 16 MiB).") var maxBody: Int?
-    @Option(help: "Idle connection timeout (default 60s).") var idleTimeout: String?
-    @Option(help: "Validations running at once (default 4).") var validationConcurrency: Int?
-    @Option(help: "Folder served at / (default Public).") var publicDir: String?
-    @Option(help: "A JSON config file with the same settings (camelCase keys).") var config: String?
 
-    var flagSettings: ConfigurationLoader.Settings {
-        var settings = ConfigurationLoader.Settings()
-        func put(_ key: String, _ value: String?) { if let value { settings[key] = [value] } }
-        put("listen", listen)
-        put("validatorSeed", validatorSeed)
-        put("keystore", keystore)
-        if !webhook.isEmpty { settings["webhook"] = webhook }
-        put("webhookSecret", webhookSecret)
-        put("webhookGiveUp", webhookGiveUp)
-        if !peer.isEmpty { settings["peer"] = peer }
-        put("validationUrl", validationUrl)
-        put("dataDir", dataDir)
-        put("authToken", authToken)
-        put("maxBody", maxBody.map(String.init))
-        put("idleTimeout", idleTimeout)
-        put("validationConcurrency", validationConcurrency.map(String.init))
-        put("publicDir", publicDir)
-        return settings
-    }
-
-    func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap(Logger.Level.init) ?? .info
-            return handler
-        }
+    func run() throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "backingd")
-        var file: Data?
-        if let config {
-            guard let data = FileManager.default.contents(atPath: config) else {
-                throw ValidationError("cannot read config file \(config)")
+        let listen = listen ?? "127.0.0.1:8080"
+        let dataDir = dataDir ?? "./.backingd"
+        let seed = validatorSeed ?? (dev ? "//Alice" : nil)
+        var validator = "none (observer)"
+        if let seed {
+            do {
+                let key = try Sr25519Keypair(suri: seed).publicKey
+                validator = "\(key.hex) (\(SS58.encode(key.bytes)))"
+            } catch {
+                throw ValidationError("invalid --validator-seed: \(error)")
             }
-            file = data
         }
-        let configuration: ServiceConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(
-                development: dev, file: file, environment: ProcessInfo.processInfo.environment, flags: flagSettings)
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        let node = try BackingNode(configuration: configuration, logger: logger)
-        try node.start()
-        // The first line on standard output says where to reach the node (tests and scripts read it).
-        print("backingd listening on http://\(try configuration.listenAddress().host):\(node.server.port)")
-        fflush(stdout)
-        await SignalWaiter.waitForTermination()
-        logger.info("shutting down")
-        await node.shutdown()
-        logger.info("stopped")
+        logger.info("validator key: \(validator)")
+        logger.info("would listen on http://\(listen) with data in \(dataDir)")
+        print(
+            """
+            backingd: validator \(validator)
+            listen \(listen), data dir \(dataDir)
+            The HTTP API (contract §3) arrives with the service issue; nothing is served yet.
+            """)
     }
-}
-
-/// Waits for SIGTERM or SIGINT without blocking a Swift concurrency thread.
-enum SignalWaiter {
-    /// The signal sources live for the whole process once installed.
-    private static let sources = Mutex<[any DispatchSourceSignal]>([])
-
-    static func waitForTermination() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "backingd.signals")
-            let resumed = ResumeFlag()
-            var installed: [any DispatchSourceSignal] = []
-            for signalNumber in [SIGTERM, SIGINT] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-                source.setEventHandler {
-                    if resumed.claim() { continuation.resume() }
-                }
-                source.resume()
-                installed.append(source)
-            }
-            sources.withLock { $0 += installed }
-        }
-    }
-}
-
-/// True for exactly one caller, from any thread.
-final class ResumeFlag: Sendable {
-    private let claimed = Atomic<Bool>(false)
-
-    func claim() -> Bool { !claimed.exchange(true, ordering: .acquiringAndReleasing) }
 }

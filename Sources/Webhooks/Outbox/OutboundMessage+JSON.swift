@@ -1,0 +1,68 @@
+public import Backing
+internal import Foundation
+internal import Primitives
+
+extension OutboundMessage {
+    /// The web-hook body of this message: exactly the JSON of contract §4, keys sorted, hex lowercase.
+    ///
+    /// `statement.share` and `collator.seconded` bodies can be posted unchanged to a peer's
+    /// `POST /v1/statements`.
+    /// - Throws: only if a value cannot be encoded, which the primitives never do.
+    public func webhookBody() throws -> [UInt8] {
+        let data: Data
+        switch self {
+        case .statementShare(let relayParent, let statement), .collatorSeconded(let relayParent, let statement):
+            data = try JSONOutput.encode(StatementBody(relayParent: relayParent, statement: statement))
+        case .collatorInvalid(let relayParent, let candidate), .provisionerBacked(let relayParent, let candidate):
+            data = try JSONOutput.encode(
+                CandidateBody(relayParent: relayParent, candidate: candidate, candidateHash: candidate.hash))
+        case .provisionerMisbehavior(let relayParent, let validatorIndex, let misbehavior):
+            data = try JSONOutput.encode(
+                MisbehaviorBody(relayParent: relayParent, validatorIndex: validatorIndex, misbehavior: misbehavior))
+        case .disputeStatements(let import_):
+            data = try JSONOutput.encode(
+                DisputeBody(
+                    candidateHash: import_.candidateHash, candidateReceipt: import_.candidateReceipt,
+                    session: import_.session, statements: import_.statements))
+        case .availabilityStored(let candidateHash, let nValidators, let erasureRoot):
+            data = try JSONOutput.encode(
+                AvailabilityBody(candidateHash: candidateHash, nValidators: nValidators, erasureRoot: erasureRoot))
+        }
+        return [UInt8](data)
+    }
+}
+
+/// `statement.share`, `collator.seconded`: the shape `POST /v1/statements` accepts.
+private struct StatementBody: Encodable {
+    let relayParent: Hash
+    let statement: SignedFullStatement
+}
+
+/// `collator.invalid`, `provisioner.backed`.
+private struct CandidateBody: Encodable {
+    let relayParent: Hash
+    let candidate: CandidateReceipt
+    let candidateHash: CandidateHash
+}
+
+/// `provisioner.misbehavior`; `Misbehavior` encodes as `{kind, variant, statements}`.
+private struct MisbehaviorBody: Encodable {
+    let relayParent: Hash
+    let validatorIndex: ValidatorIndex
+    let misbehavior: Misbehavior
+}
+
+/// `dispute.statements`.
+private struct DisputeBody: Encodable {
+    let candidateHash: CandidateHash
+    let candidateReceipt: CandidateReceipt
+    let session: SessionIndex
+    let statements: [SignedDisputeStatement]
+}
+
+/// `availability.stored`.
+private struct AvailabilityBody: Encodable {
+    let candidateHash: CandidateHash
+    let nValidators: Int
+    let erasureRoot: Hash
+}

@@ -1,0 +1,34 @@
+internal import GRDB
+
+/// The outbox schema, as append-only migrations: a shipped migration is never edited, a change is a
+/// new one, so that a database written by any release opens in every later one.
+enum OutboxMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: deliveries") { db in
+            // One row per (message, subscribed URL). `sequence` (the rowid) is the global submit order,
+            // which gives per-URL FIFO order; `id` is the X-Backing-Delivery uuid, stable across retries.
+            // Times are Unix seconds (REAL). Rows are updated by `sequence`, so `id` needs no index (a
+            // random-uuid index would cost each insert a random B-tree write).
+            try db.execute(
+                sql: """
+                    CREATE TABLE delivery (
+                        sequence INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL,
+                        event TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        lastError TEXT,
+                        createdAt REAL NOT NULL,
+                        nextAttemptAt REAL,
+                        deliveredAt REAL
+                    );
+                    CREATE INDEX delivery_pending_url ON delivery(url, sequence) WHERE status = 'pending';
+                    CREATE INDEX delivery_status ON delivery(status, sequence);
+                    """)
+        }
+        return migrator
+    }
+}

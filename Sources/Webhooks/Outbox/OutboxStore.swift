@@ -1,0 +1,168 @@
+internal import Foundation
+internal import GRDB
+
+/// A delivery to be inserted: one message for one subscribed URL.
+struct NewDelivery: Sendable {
+    let id: String
+    let event: String
+    let url: String
+    let body: [UInt8]
+    let createdAt: Date
+}
+
+/// A pending delivery as the delivery workers hold it.
+struct PendingDelivery: Sendable {
+    let sequence: Int64
+    let id: String
+    let event: String
+    let url: String
+    let body: [UInt8]
+    let attempts: Int
+    let createdAt: Date
+}
+
+/// A change of a delivery's state after an attempt.
+struct DeliveryUpdate: Sendable {
+    let sequence: Int64
+    let status: DeliveryStatus
+    let attempts: Int
+    let lastError: String?
+    let nextAttemptAt: Date?
+    let deliveredAt: Date?
+}
+
+/// The outbox's SQLite file: a GRDB `DatabasePool` in WAL mode.
+///
+/// Concurrency: every method is async and runs its SQL on GRDB's own dispatch queues (one serial
+/// writer, a pool of readers), never on a Swift-concurrency thread. All writes go through the single
+/// writer, so the `then` callbacks of ``commit(inserts:updates:then:)``, ``loadPending(url:after:limit:then:)``
+/// and ``pendingSnapshot(then:)`` run one at a time, in commit order; the outbox relies on this to
+/// keep its in-memory queues consistent with the table. The callbacks must be quick (they hold the writer).
+final class OutboxStore: Sendable {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    /// - Parameter synchronousFull: `true` fsyncs every commit (survives power loss); `false` uses
+    ///   `synchronous = NORMAL`, which in WAL mode survives a process crash (kill -9) but may lose the
+    ///   last commits on power loss.
+    /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
+    init(path: String, synchronousFull: Bool) throws {
+        var configuration = Configuration()
+        configuration.label = "backingd.outbox"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try OutboxMigrations.migrator.migrate(pool)
+    }
+
+    /// Inserts `inserts` (in order) and applies `updates` in one transaction, then calls `then` with
+    /// the inserted rows and their sequence numbers, still holding the writer.
+    func commit(
+        inserts: [NewDelivery], updates: [DeliveryUpdate], then: @escaping @Sendable ([PendingDelivery]) -> Void
+    ) async throws {
+        try await pool.writeWithoutTransaction { db in
+            var inserted: [PendingDelivery] = []
+            inserted.reserveCapacity(inserts.count)
+            try db.inTransaction(.immediate) {
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO delivery (id, event, url, body, createdAt) VALUES (?, ?, ?, ?, ?)")
+                for row in inserts {
+                    try insert.execute(
+                        arguments: [row.id, row.event, row.url, Data(row.body), row.createdAt.timeIntervalSince1970])
+                    inserted.append(
+                        PendingDelivery(
+                            sequence: db.lastInsertedRowID, id: row.id, event: row.event, url: row.url, body: row.body,
+                            attempts: 0, createdAt: row.createdAt))
+                }
+                let update = try db.cachedStatement(
+                    sql: """
+                        UPDATE delivery SET status = ?, attempts = ?, lastError = ?, nextAttemptAt = ?, deliveredAt = ?
+                        WHERE sequence = ?
+                        """)
+                for row in updates {
+                    try update.execute(arguments: [
+                        row.status.rawValue, row.attempts, row.lastError, row.nextAttemptAt?.timeIntervalSince1970,
+                        row.deliveredAt?.timeIntervalSince1970, row.sequence,
+                    ])
+                }
+                return .commit
+            }
+            then(inserted)
+        }
+    }
+
+    /// The pending deliveries to `url` after `sequence`, oldest first, at most `limit`; `then` gets
+    /// them while the writer is held, so that no commit lands between the query and the callback.
+    func loadPending(
+        url: String, after sequence: Int64, limit: Int, then: @escaping @Sendable ([PendingDelivery]) -> Void
+    ) async throws {
+        try await pool.writeWithoutTransaction { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sequence, id, event, url, body, attempts, createdAt FROM delivery
+                    WHERE status = 'pending' AND url = ? AND sequence > ? ORDER BY sequence LIMIT ?
+                    """,
+                arguments: [url, sequence, limit])
+            then(
+                rows.map { row in
+                    PendingDelivery(
+                        sequence: row["sequence"], id: row["id"], event: row["event"], url: row["url"],
+                        body: [UInt8](row["body"] as Data), attempts: row["attempts"],
+                        createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+                })
+        }
+    }
+
+    /// The URLs that have pending deliveries and how many there are, given to `then` under the writer.
+    func pendingSnapshot(then: @escaping @Sendable (_ urls: [String], _ count: Int) -> Void) async throws {
+        try await pool.writeWithoutTransaction { db in
+            let urls = try String.fetchAll(db, sql: "SELECT DISTINCT url FROM delivery WHERE status = 'pending'")
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE status = 'pending'") ?? 0
+            then(urls, count)
+        }
+    }
+
+    /// Deliveries, newest first, optionally of one status.
+    func deliveries(status: DeliveryStatus?, limit: Int) async throws -> [DeliveryRecord] {
+        try await pool.read { db in
+            let columns = "id, event, url, status, attempts, lastError, createdAt, nextAttemptAt, deliveredAt"
+            let rows: [Row]
+            if let status {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT \(columns) FROM delivery WHERE status = ? ORDER BY sequence DESC LIMIT ?",
+                    arguments: [status.rawValue, limit])
+            } else {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT \(columns) FROM delivery ORDER BY sequence DESC LIMIT ?", arguments: [limit])
+            }
+            return rows.map { row in
+                DeliveryRecord(
+                    id: row["id"], event: row["event"], url: row["url"],
+                    status: DeliveryStatus(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
+                    lastError: row["lastError"], createdAt: Date(timeIntervalSince1970: row["createdAt"]),
+                    nextAttemptAt: (row["nextAttemptAt"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    deliveredAt: (row["deliveredAt"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    /// How many deliveries have each status.
+    func counts() async throws -> [DeliveryStatus: Int] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM delivery GROUP BY status")
+            var counts: [DeliveryStatus: Int] = [:]
+            for row in rows {
+                if let status = DeliveryStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    /// Closes the database. Blocks the calling thread until GRDB's queues are idle (brief once
+    /// every write has been awaited).
+    func close() throws {
+        try pool.close()
+    }
+}

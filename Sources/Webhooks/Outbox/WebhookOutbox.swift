@@ -1,0 +1,283 @@
+public import Backing
+public import CoreMetrics
+internal import Foundation
+public import Logging
+internal import Synchronization
+
+/// The engine's outgoing messages as web-hooks, through a durable SQLite outbox (contract §4).
+///
+/// Each message becomes one delivery per subscribed URL; messages without a subscriber are not
+/// stored. ``submit(_:)`` only encodes and queues in memory; one committer task writes whatever has
+/// accumulated in a single transaction (group commit), and ``flush()`` waits for that. Delivery is
+/// at-least-once: per URL in submit order (a delivery is not attempted before every earlier one to
+/// that URL is delivered or dead-lettered), different URLs in parallel. 2xx is delivered; a network
+/// error, 408, 429 or 5xx is retried with jittered exponential back-off (honouring `Retry-After` on
+/// 429/503) until the give-up horizon, then dead-lettered as `failed`; any other status is a
+/// permanent refusal and dead-lettered at once.
+///
+/// Concurrency: `submit` takes a `Mutex` briefly and never does I/O; SQL runs on GRDB's queues and
+/// HTTP on the ``CurlClient`` thread, so nothing here blocks a Swift-concurrency thread.
+public final class WebhookOutbox: OutboundMessageSink {
+    let configuration: WebhookConfiguration
+    let store: OutboxStore
+    let client: CurlClient
+    let logger: Logger
+    let metrics: WebhookMetrics
+    let state = Mutex(OutboxState())
+
+    /// Opens (or creates) the outbox database at `path`. Nothing is delivered before ``start()``.
+    /// - Parameters:
+    ///   - path: the SQLite file; its directory must exist.
+    ///   - client: the HTTP client deliveries go through.
+    ///   - metrics: the factory for the outbox's metrics.
+    ///   - synchronousFull: `true` (default) fsyncs each group commit, surviving power loss; `false`
+    ///     survives a process crash (kill -9) only, for more commits per second.
+    /// - Throws: GRDB's `DatabaseError` when the database cannot be opened or migrated.
+    public init(
+        path: String, configuration: WebhookConfiguration, client: CurlClient,
+        logger: Logger = Logger(label: "backingd.webhooks"),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, synchronousFull: Bool = true
+    ) throws {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        self.metrics = WebhookMetrics(factory: metrics)
+        store = try OutboxStore(path: path, synchronousFull: synchronousFull)
+    }
+
+    // MARK: - OutboundMessageSink
+
+    /// Queues one delivery per subscribed URL for each message, in order. Cheap and non-blocking:
+    /// durability comes with ``flush()``.
+    public func submit(_ messages: [OutboundMessage]) {
+        var rows: [NewDelivery] = []
+        let now = Date()
+        for message in messages {
+            let urls = configuration.urls(for: message.event)
+            guard !urls.isEmpty else { continue }
+            let body: [UInt8]
+            do {
+                body = try message.webhookBody()
+            } catch {
+                logger.error("cannot encode \(message.event) web-hook: \(error)")
+                continue
+            }
+            for url in urls {
+                rows.append(
+                    NewDelivery(
+                        id: UUID().uuidString.lowercased(), event: message.event, url: url, body: body, createdAt: now))
+            }
+        }
+        guard !rows.isEmpty else { return }
+        let spawn = state.withLock { state -> Bool in
+            guard !state.stopping else { return false }
+            state.batch += rows
+            state.submitted += rows.count
+            return claimCommitter(&state)
+        }
+        if spawn { Task { await commitLoop() } }
+    }
+
+    /// Returns once everything submitted before the call is committed to the database.
+    public func flush() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.committed >= state.submitted { return true }
+                state.flushWaiters.append((state.submitted, continuation))
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    // MARK: - Life cycle
+
+    /// Starts delivering: every pending delivery in the database (from earlier runs too) is attempted
+    /// at once, and new ones as they are committed. Calling it again does nothing.
+    public func start() {
+        let (stream, spawn) = AsyncStream<String>.makeStream()
+        let first = state.withLock { state -> Bool in
+            guard !state.startRequested, !state.stopping else { return false }
+            state.startRequested = true
+            state.spawn = spawn
+            // All lane workers are children of this task, so cancelling it stops them all.
+            state.dispatcher = Task {
+                await withDiscardingTaskGroup { group in
+                    for await url in stream {
+                        group.addTask { await self.runLane(url) }
+                    }
+                }
+            }
+            return true
+        }
+        guard first else { return }
+        Task {
+            do {
+                try await store.pendingSnapshot { urls, count in
+                    // Under the writer: commits before this point are in `urls`; later ones see `started`.
+                    self.state.withLock { state in
+                        state.started = true
+                        state.pending = count
+                        for url in urls {
+                            state.lanes[url] = Lane(overflow: true, running: true)
+                            state.spawn?.yield(url)
+                        }
+                    }
+                    self.metrics.pending.record(count)
+                }
+            } catch {
+                logger.error("cannot list pending web-hook deliveries: \(error)")
+            }
+        }
+    }
+
+    /// Commits what was submitted, stops the delivery workers (abandoning attempts in flight; they
+    /// stay pending) and closes the database. Submits after this are dropped.
+    public func shutdown() async {
+        await flush()
+        let (dispatcher, spawn) = state.withLock { state in
+            state.stopping = true
+            return (state.dispatcher, state.spawn)
+        }
+        dispatcher?.cancel()
+        spawn?.finish()
+        await dispatcher?.value
+        await flush()  // the workers' last state changes
+        do {
+            try store.close()
+        } catch {
+            logger.error("cannot close the web-hook outbox: \(error)")
+        }
+    }
+
+    // MARK: - Queries
+
+    /// Returns once at least `count` deliveries have been delivered or dead-lettered, and recorded so,
+    /// since this outbox was opened (for tests, benchmarks and orderly hand-overs).
+    public func waitUntilSettled(atLeast count: Int) async {
+        await waitForProgress(settled: true, target: count)
+    }
+
+    /// Returns once at least `count` state changes after attempts (retries included) are committed.
+    func waitForUpdates(atLeast count: Int) async {
+        await waitForProgress(settled: false, target: count)
+    }
+
+    private func waitForProgress(settled: Bool, target: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.reached(settled: settled, target: target) { return true }
+                state.progressWaiters.append((settled, target, continuation))
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Deliveries, newest first, optionally only those with `status` (`GET /v1/webhooks/deliveries`).
+    /// - Throws: GRDB's `DatabaseError` when the database cannot be read.
+    public func deliveries(status: DeliveryStatus?, limit: Int) async throws -> [DeliveryRecord] {
+        try await store.deliveries(status: status, limit: max(0, limit))
+    }
+
+    /// How many deliveries are pending, delivered and failed (zeros if the database cannot be read).
+    public func counts() async -> (pending: Int, delivered: Int, failed: Int) {
+        do {
+            let counts = try await store.counts()
+            return (counts[.pending] ?? 0, counts[.delivered] ?? 0, counts[.failed] ?? 0)
+        } catch {
+            logger.error("cannot count web-hook deliveries: \(error)")
+            return (0, 0, 0)
+        }
+    }
+
+    // MARK: - Group commit
+
+    /// Marks the committer as running if it is not; returns whether the caller must start it.
+    func claimCommitter(_ state: inout OutboxState) -> Bool {
+        guard !state.committerRunning else { return false }
+        state.committerRunning = true
+        return true
+    }
+
+    /// Queues a delivery's new state for the next commit.
+    func record(_ update: DeliveryUpdate) {
+        let spawn = state.withLock { state -> Bool in
+            state.updates.append(update)
+            state.submitted += 1
+            return claimCommitter(&state)
+        }
+        if spawn { Task { await commitLoop() } }
+    }
+
+    /// Commits everything queued, one transaction per round, until nothing is left.
+    private func commitLoop() async {
+        while true {
+            let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate])? in
+                if state.batch.isEmpty && state.updates.isEmpty {
+                    state.committerRunning = false
+                    return nil
+                }
+                defer {
+                    state.batch = []
+                    state.updates = []
+                }
+                return (state.batch, state.updates)
+            }
+            guard let (inserts, updates) = work else { return }
+            do {
+                try await store.commit(inserts: inserts, updates: updates) { inserted in
+                    self.didCommit(inserted, updates: updates)
+                }
+            } catch {
+                logger.error("web-hook outbox commit of \(inserts.count + updates.count) rows failed: \(error)")
+                let stopping = state.withLock { state in
+                    state.batch = inserts + state.batch
+                    state.updates = updates + state.updates
+                    return state.stopping
+                }
+                if stopping {
+                    abandonQueuedWork()
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    /// At shutdown, when the database refuses writes: releases the flush waiters instead of hanging.
+    private func abandonQueuedWork() {
+        let waiters = state.withLock { state in
+            logger.error("dropping \(state.batch.count) web-hook deliveries that could not be committed")
+            state.batch = []
+            state.updates = []
+            state.committed = state.submitted
+            state.committerRunning = false
+            return state.readyWaiters()
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Runs under the store's writer right after a commit: counts it, wakes flushes, feeds the lanes.
+    private func didCommit(_ inserted: [PendingDelivery], updates: [DeliveryUpdate]) {
+        let (waiters, pending) = state.withLock { state in
+            let settled = updates.count(where: { $0.status != .pending })
+            state.committed += inserted.count + updates.count
+            state.pending += inserted.count - settled
+            state.settled += settled
+            state.updatesCommitted += updates.count
+            if state.started {
+                for row in inserted {
+                    state.lanes[row.url, default: Lane()].offer(row)
+                    if state.lanes[row.url]?.running == false {
+                        state.lanes[row.url]?.running = true
+                        state.spawn?.yield(row.url)
+                    }
+                }
+            }
+            return (state.readyWaiters() + state.readyProgressWaiters(), state.pending)
+        }
+        metrics.pending.record(pending)
+        for waiter in waiters { waiter.resume() }
+    }
+}
