@@ -41,9 +41,8 @@ public final class BackingNode: Sendable {
         let codeStore = SQLiteValidationCodeStore(database: database)
         curl = CurlClient()
         outbox = try WebhookOutbox(
-            databasePath: dataDirectory.appendingPathComponent("outbox.sqlite").path,
-            configuration: try Self.webhookConfiguration(configuration), client: curl, logger: logger,
-            metricsFactory: metrics)
+            path: dataDirectory.appendingPathComponent("outbox.sqlite").path,
+            configuration: try Self.webhookConfiguration(configuration), client: curl, logger: logger, metrics: metrics)
         let validator: any CandidateValidator =
             if let url = configuration.validationURL {
                 HTTPCandidateValidator(url: url, client: curl)
@@ -122,11 +121,11 @@ public final class BackingNode: Sendable {
 
     static func webhookConfiguration(_ configuration: ServiceConfiguration) throws -> WebhookConfiguration {
         do {
-            return try WebhookConfiguration(
-                subscriptions: configuration.webhooks, secret: configuration.webhookSecret,
-                giveUpAfter: configuration.webhookGiveUp)
+            return WebhookConfiguration(
+                subscriptions: try WebhookConfiguration.subscriptions(parsing: configuration.webhooks),
+                secret: configuration.webhookSecret, giveUpAfter: configuration.webhookGiveUp)
         } catch {
-            throw ConfigurationError.invalid(key: "webhook", reason: "\(error)")
+            throw ConfigurationError.invalid(key: "webhook", reason: error.reason)
         }
     }
 
