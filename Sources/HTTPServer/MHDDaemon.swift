@@ -26,7 +26,8 @@ final class MHDDaemon: @unchecked Sendable {
         let timeout = configuration.idleTimeout.components.seconds
         options.initialize(
             to: cshims_mhd_options(
-                thread_pool_size: UInt32(clamping: max(1, configuration.threadPoolSize)),
+                // One thread is MHD's single internal polling thread, not a pool of one.
+                thread_pool_size: configuration.threadPoolSize > 1 ? UInt32(clamping: configuration.threadPoolSize) : 0,
                 connection_limit: UInt32(clamping: max(1, configuration.connectionLimit)),
                 connection_timeout_seconds: UInt32(clamping: max(1, timeout)),
                 memory_limit: 0, log: mhdLog, log_cls: contextPointer))
