@@ -68,6 +68,16 @@ let package = Package(
             dependencies: ["Backing", "Primitives", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
 
+        // The HTTP/1.1 server over libmicrohttpd (knows nothing of backing).
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                "CMicroHTTPD", "CShims",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
+
         // The command line.
         .executableTarget(
             name: "backingd",
@@ -87,6 +97,13 @@ let package = Package(
             ],
             path: "Benchmarks/backingd-bench",
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "backingd-http-bench",
+            dependencies: [
+                "HTTPServer", "CMicroHTTPD", "CShims", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/backingd-http-bench",
+            swiftSettings: swiftSettings),
 
         // Tests.
         .target(
@@ -102,6 +119,14 @@ let package = Package(
             name: "BackingTests",
             dependencies: [
                 "Backing", "Crypto", "ErasureCoding", "Primitives", "StatementTable", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: [
+                "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

@@ -14,6 +14,31 @@ struct MHD_Daemon *cshims_mhd_start(unsigned int flags, uint16_t port, MHD_Acces
                                     unsigned int connection_limit, unsigned int connection_timeout_seconds,
                                     size_t memory_limit);
 
+/// Receives one formatted MHD error-log line (no trailing newline guaranteed); `cls` is the caller's.
+typedef void (*cshims_mhd_log_function)(void *cls, const char *message);
+
+/// The options of `cshims_mhd_start_at`; zero fields mean "MHD's default" (or "none" for the timeout).
+struct cshims_mhd_options {
+    unsigned int thread_pool_size;
+    unsigned int connection_limit;
+    unsigned int connection_timeout_seconds;
+    size_t memory_limit;
+    /// Routes MHD's error log here when set (the caller must also pass MHD_USE_ERROR_LOG in `flags`).
+    cshims_mhd_log_function log;
+    void *log_cls;
+};
+
+/// Starts an MHD daemon bound to `address` (a `sockaddr_in` or `sockaddr_in6`; IPv6 needs MHD_USE_IPv6 in
+/// `flags`). `options` may be NULL; when its `log` is set, MHD keeps `options` (and `log_cls`) as the
+/// logger's context, so both must then outlive the daemon.
+struct MHD_Daemon *cshims_mhd_start_at(unsigned int flags, const struct sockaddr *address,
+                                       MHD_AccessHandlerCallback handler, void *handler_cls,
+                                       MHD_RequestCompletedCallback completed, void *completed_cls,
+                                       const struct cshims_mhd_options *options);
+
+/// The socket of a connection, or -1 if MHD does not tell.
+int cshims_mhd_connection_fd(struct MHD_Connection *connection);
+
 /// The port a daemon started with port 0 is bound to, or 0 if unknown.
 uint16_t cshims_mhd_bound_port(struct MHD_Daemon *daemon);
 

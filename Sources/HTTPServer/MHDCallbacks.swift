@@ -1,0 +1,33 @@
+import CMicroHTTPD
+import CShims
+
+// The C callbacks MHD calls. Each is a global `let` of a C function type (outside main.swift, so not
+// main-actor isolated) that captures nothing and finds its state through the `cls` pointers: the
+// `ServerContext` (unretained; `HTTPServer` keeps it alive while the daemon runs) and the per-request
+// `RequestState` in `*con_cls` (retained on the first call, released on completion).
+
+/// MHD's access handler: forwards to ``ServerContext/handle(_:url:method:upload:uploadSize:context:)``.
+let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, upload, uploadSize, context in
+    guard let cls, let connection, let uploadSize, let context else { return .NO }
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    return server.handle(
+        connection, url: url.map { String(cString: $0) } ?? "/", method: method.map { String(cString: $0) } ?? "GET",
+        upload: upload, uploadSize: uploadSize, context: context)
+}
+
+/// MHD's request-completed notice: releases the request's state and ends it in the books.
+let mhdRequestCompleted: MHD_RequestCompletedCallback = { cls, _, context, _ in
+    guard let cls, let context, let raw = context.pointee else { return }
+    context.pointee = nil
+    Unmanaged<RequestState>.fromOpaque(raw).release()
+    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestEnded()
+}
+
+/// MHD's error log, routed to the server's logger at debug level (MHD reports client misbehaviour there too).
+let mhdLog: cshims_mhd_log_function = { cls, message in
+    guard let cls, let message else { return }
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    var text = String(cString: message)
+    while text.last?.isNewline == true { text.removeLast() }
+    server.logger.debug("libmicrohttpd: \(text)")
+}

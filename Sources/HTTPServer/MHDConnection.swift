@@ -1,0 +1,182 @@
+import CMicroHTTPD
+import CShims
+import Glibc
+
+/// The access-handler state machine. MHD calls `handle` on its own threads, once when the headers are in,
+/// once per body piece, and once more when the body is complete (and again after each resume). None of these
+/// calls blocks: the responder runs as a Swift task while the connection is suspended.
+extension ServerContext {
+    func handle(
+        _ connection: OpaquePointer, url: String, method: String, upload: UnsafePointer<CChar>?,
+        uploadSize: UnsafeMutablePointer<Int>, context: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
+        guard let raw = context.pointee else {
+            let state = RequestState(method: HTTPMethod(method), path: url)
+            context.pointee = Unmanaged.passRetained(state).toOpaque()
+            requestStarted()
+            return headersArrived(state, connection)
+        }
+        let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+        if uploadSize.pointee > 0 {
+            let size = uploadSize.pointee
+            uploadSize.pointee = 0
+            return bodyArrived(state, connection, UnsafeRawBufferPointer(start: upload, count: size))
+        }
+        return requestComplete(state, connection)
+    }
+
+    /// First call: refuse early what can be refused without reading the body.
+    private func headersArrived(_ state: RequestState, _ connection: OpaquePointer) -> MHD_Result {
+        if isShuttingDown {
+            var response = HTTPResponse.problem(.unavailable("The server is shutting down."))
+            response.headers["Connection"] = "close"
+            return queue(response, for: state, on: connection)
+        }
+        if let declared = value(of: "Content-Length", kind: .HEADER_KIND, on: connection),
+            let length = UInt64(declared), length > UInt64(maxBodySize)
+        {
+            // Queued before the body is read: MHD sends no `100 Continue`, skips the body and closes.
+            return queue(.problem(.contentTooLarge(limit: maxBodySize)), for: state, on: connection)
+        }
+        return .YES
+    }
+
+    /// A piece of the body: keep it while under the limit; past it, answer 413 at once and drain.
+    private func bodyArrived(
+        _ state: RequestState, _ connection: OpaquePointer, _ piece: UnsafeRawBufferPointer
+    ) -> MHD_Result {
+        let overLimit = state.progress.withLock { progress -> Bool? in
+            switch progress.phase {
+            case .receiving:
+                guard progress.body.count + piece.count <= maxBodySize else {
+                    progress.phase = .draining(discarded: piece.count)
+                    progress.body = []
+                    return true
+                }
+                progress.body.append(contentsOf: piece)
+                return false
+            case .draining(let discarded):
+                progress.phase = .draining(discarded: discarded + piece.count)
+                return discarded + piece.count > Self.drainAllowance ? nil : false
+            case .handling, .answered, .finished:
+                return false
+            }
+        }
+        switch overLimit {
+        case true?:
+            sendEarlyContentTooLarge(state, connection)
+            return .YES
+        case false?: return .YES
+        case nil: return .NO  // drained enough; MHD closes the connection
+        }
+    }
+
+    /// MHD 0.9.75 cannot queue a response while a body is still arriving, so the 413 for a streamed body
+    /// goes straight to the socket (MHD has sent nothing for this request yet, and closes the connection
+    /// once the rest of the body is drained or the drain allowance is used up).
+    private func sendEarlyContentTooLarge(_ state: RequestState, _ connection: OpaquePointer) {
+        let response = HTTPResponse.problem(.contentTooLarge(limit: maxBodySize))
+        var head = "HTTP/1.1 413 Content Too Large\r\n"
+        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
+        let bytes = Array(head.utf8) + response.body
+        let fd = cshims_mhd_connection_fd(connection)
+        if fd >= 0 {
+            let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if sent != bytes.count { logger.debug("early 413 not fully sent", metadata: ["sent": "\(sent)"]) }
+        }
+        metrics.record(method: state.method, route: Router.unmatchedRoute, status: 413, duration: .now - state.started)
+    }
+
+    /// Final call (and the call after each resume).
+    private func requestComplete(_ state: RequestState, _ connection: OpaquePointer) -> MHD_Result {
+        enum Next {
+            case start([UInt8])
+            case send(HTTPResponse)
+            case close
+            case wait
+        }
+        let next = state.progress.withLock { progress -> Next in
+            switch progress.phase {
+            case .receiving:
+                progress.phase = .handling
+                defer { progress.body = [] }
+                return .start(progress.body)
+            case .draining: return .close
+            case .answered(let response):
+                progress.phase = .finished
+                return .send(response)
+            case .handling, .finished: return .wait
+            }
+        }
+        switch next {
+        case .start(let body): return startHandling(state, connection, body: body)
+        case .send(let response): return queue(response, for: state, on: connection)
+        case .close: return .NO
+        case .wait: return .YES
+        }
+    }
+
+    /// Suspends the connection and runs the responder in a task that resumes it with the answer.
+    private func startHandling(_ state: RequestState, _ connection: OpaquePointer, body: [UInt8]) -> MHD_Result {
+        let request = HTTPRequest(
+            method: state.method, path: state.path, query: arguments(on: connection), headers: headers(on: connection),
+            body: body)
+        let handle = ConnectionHandle(pointer: connection)
+        guard beganHandling(state, on: handle) else {
+            state.progress.withLock { $0.phase = .finished }
+            var response = HTTPResponse.problem(.unavailable("The server is shutting down."))
+            response.headers["Connection"] = "close"
+            return queue(response, for: state, on: connection)
+        }
+        MHD_suspend_connection(connection)
+        let responder = self.responder
+        Task {
+            let response = await responder.respond(to: request)
+            _ = state.answer(response, resuming: handle)
+            self.doneHandling(state)
+        }
+        return .YES
+    }
+
+    /// Hands `response` to MHD (which copies the body) and records it in the metrics.
+    func queue(_ response: HTTPResponse, for state: RequestState, on connection: OpaquePointer) -> MHD_Result {
+        var response = response
+        if !(100...999).contains(response.status) {
+            logger.error("responder produced an invalid status", metadata: ["status": "\(response.status)"])
+            response = .problem(.internalError)
+        }
+        metrics.record(
+            method: state.method, route: response.routePattern ?? Router.unmatchedRoute, status: response.status,
+            duration: .now - state.started)
+        let body = response.body
+        guard
+            let mhdResponse = body.withUnsafeBytes({
+                MHD_create_response_from_buffer(
+                    $0.count, UnsafeMutableRawPointer(mutating: $0.baseAddress), .RESPMEM_MUST_COPY)
+            })
+        else {
+            logger.error("cannot answer", metadata: ["error": "\(MHDError("MHD_create_response_from_buffer"))"])
+            return .NO
+        }
+        defer { MHD_destroy_response(mhdResponse) }
+        for (name, value) in response.headers where !Self.headersMHDSets.contains(name.lowercased()) {
+            do {
+                try MHDError.check(MHD_add_response_header(mhdResponse, name, value), "MHD_add_response_header")
+            } catch {
+                logger.warning("header dropped", metadata: ["name": "\(name)", "error": "\(error)"])
+            }
+        }
+        do {
+            try MHDError.check(
+                MHD_queue_response(connection, UInt32(response.status), mhdResponse), "MHD_queue_response")
+            return .YES
+        } catch {
+            logger.error("cannot answer", metadata: ["error": "\(error)"])
+            return .NO
+        }
+    }
+
+    /// Framing headers MHD writes itself from the body it is given.
+    private static let headersMHDSets: Set<String> = ["content-length", "transfer-encoding"]
+}

@@ -1,0 +1,52 @@
+import Synchronization
+
+/// One request's progress through the access-handler callback, kept in MHD's `*con_cls`.
+///
+/// Retained when the headers arrive and released by the request-completed callback. MHD calls the access
+/// handler for one connection from one thread at a time, but the handler task and ``HTTPServer/shutdown()``
+/// touch the state from other threads, hence the lock.
+final class RequestState: Sendable {
+    enum Phase {
+        /// Reading the body.
+        case receiving
+        /// The body passed the limit; a 413 went out and the rest of the body is counted and thrown away.
+        case draining(discarded: Int)
+        /// The connection is suspended while the responder runs.
+        case handling
+        /// The responder answered (or shutdown did); the connection was resumed to queue this.
+        case answered(HTTPResponse)
+        /// A response was queued.
+        case finished
+    }
+
+    struct Progress {
+        var phase: Phase = .receiving
+        var body: [UInt8] = []
+    }
+
+    let method: HTTPMethod
+    let path: String
+    let started: ContinuousClock.Instant
+    let progress = Mutex(Progress())
+
+    init(method: HTTPMethod, path: String) {
+        self.method = method
+        self.path = path
+        self.started = .now
+    }
+
+    /// If the responder is still running, stores `response` and resumes the connection, and says so; the
+    /// first caller wins (the handler task or a forcing shutdown), later ones change nothing.
+    ///
+    /// The resume happens under the lock, so that once ``HTTPServer/shutdown()`` has passed every state
+    /// through here no resume can still be on its way to a connection that `MHD_stop_daemon` frees.
+    /// `MHD_resume_connection` only signals MHD's thread and never calls back, so holding the lock is safe.
+    func answer(_ response: HTTPResponse, resuming connection: ConnectionHandle) -> Bool {
+        progress.withLock { progress in
+            guard case .handling = progress.phase else { return false }
+            progress.phase = .answered(response)
+            connection.resume()
+            return true
+        }
+    }
+}

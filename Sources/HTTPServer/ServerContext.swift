@@ -1,0 +1,113 @@
+import Logging
+import Synchronization
+
+/// Everything the C callbacks reach through their `cls` pointer: the responder, the limits, and the book of
+/// requests in flight that graceful shutdown waits on.
+///
+/// Owned by ``HTTPServer``, which keeps it alive for as long as the daemon runs; handler tasks retain it too.
+final class ServerContext: Sendable {
+    let responder: any HTTPResponder
+    let maxBodySize: Int
+    let logger: Logger
+    let metrics: HTTPMetrics
+
+    /// How much of an over-limit body is read and thrown away after the 413, so that the client sees the
+    /// answer rather than a reset; past this the connection is simply closed.
+    static let drainAllowance = 1 << 20
+
+    private struct Book {
+        /// Requests whose headers arrived and that MHD has not yet reported complete.
+        var inFlight = 0
+        /// Requests whose connection is suspended while the responder runs.
+        var handling: [ObjectIdentifier: (state: RequestState, connection: ConnectionHandle)] = [:]
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var shuttingDown = false
+        /// Shutdown has answered the running handlers; no connection may be suspended any more.
+        var noMoreSuspending = false
+    }
+
+    private let book = Mutex(Book())
+
+    init(responder: any HTTPResponder, maxBodySize: Int, logger: Logger, metrics: HTTPMetrics) {
+        self.responder = responder
+        self.maxBodySize = maxBodySize
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    var isShuttingDown: Bool { book.withLock { $0.shuttingDown } }
+
+    func requestStarted() {
+        book.withLock { $0.inFlight += 1 }
+        metrics.requestStarted()
+    }
+
+    func requestEnded() {
+        let waiters = book.withLock { book -> [CheckedContinuation<Void, Never>] in
+            book.inFlight -= 1
+            guard book.inFlight == 0 else { return [] }
+            defer { book.idleWaiters = [] }
+            return book.idleWaiters
+        }
+        metrics.requestEnded()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Records that `state`'s connection is about to be suspended while the responder runs; returns false
+    /// (and records nothing) once shutdown has stopped suspending, and the caller then answers at once.
+    func beganHandling(_ state: RequestState, on connection: ConnectionHandle) -> Bool {
+        book.withLock { book in
+            guard !book.noMoreSuspending else { return false }
+            book.handling[ObjectIdentifier(state)] = (state, connection)
+            return true
+        }
+    }
+
+    func doneHandling(_ state: RequestState) {
+        _ = book.withLock { $0.handling.removeValue(forKey: ObjectIdentifier(state)) }
+    }
+
+    /// From now on new requests on open connections are answered 503 and their connections closed.
+    func beginShutdown() {
+        book.withLock { $0.shuttingDown = true }
+    }
+
+    /// Returns once no request is in flight, or after `timeout`, whichever is first; says whether idle.
+    func waitUntilIdle(timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let idle = self.book.withLock { book in
+                        if book.inFlight == 0 { return true }
+                        book.idleWaiters.append(continuation)
+                        return false
+                    }
+                    if idle { continuation.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+            // The time limit won: release the waiter so that the group can finish.
+            let waiters = book.withLock { book in
+                defer { book.idleWaiters = [] }
+                return book.idleWaiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+        return book.withLock { $0.inFlight == 0 }
+    }
+
+    /// Answers every request whose responder is still running with `response` and resumes its connection.
+    /// Afterwards no handler task can resume a connection any more. Returns how many were answered.
+    func answerAllHandling(with response: HTTPResponse) -> Int {
+        let handling = book.withLock { book in
+            defer { book.handling = [:] }
+            book.noMoreSuspending = true
+            return Array(book.handling.values)
+        }
+        return handling.reduce(0) { count, entry in
+            count + (entry.state.answer(response, resuming: entry.connection) ? 1 : 0)
+        }
+    }
+}
