@@ -50,7 +50,8 @@ public final class PVFExecutor: Sendable {
                 // The watchdog starts with execution: compiling a new module does not count (Polkadot
                 // prepares artifacts under a separate, longer timeout).
                 let watchdog = Task {
-                    try? await Task.sleep(for: timeout)
+                    // A cancelled sleep means the execution finished first: nothing to report.
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
                     rendezvous.finish(.failure(.timeout))
                 }
                 let result = Result { () throws(PVFError) in try run(module, parameters: encoded, fuel: fuel) }
