@@ -109,6 +109,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
-        .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BackingdCLITests", dependencies: ["backingd", "Crypto", "Primitives", "Validation"],
+            swiftSettings: swiftSettings),
     ]
 )

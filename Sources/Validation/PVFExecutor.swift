@@ -18,7 +18,6 @@ public final class PVFExecutor: Sendable {
     private let limiter: MemoryLimiter
     private let modules: LRUCache<ValidationCodeHash, Module>
     private let logger: Logger
-    private let calibratedFuelPerSecond = Mutex<UInt64?>(nil)
 
     /// An executor with these limits, logging PVF log lines at debug level to `logger`.
     public init(limits: PVFLimits = PVFLimits(), logger: Logger = Logger(label: "backingd.pvf")) {
@@ -97,14 +96,12 @@ public final class PVFExecutor: Sendable {
         return max(1_000_000, UInt64(Double(fuelPerSecond) * seconds))
     }
 
-    /// Fuel this machine's interpreter burns per second on a tight loop, measured once.
-    var fuelPerSecond: UInt64 {
-        if let rate = calibratedFuelPerSecond.withLock({ $0 }) { return rate }
-        let rate = FuelCalibration.measure(engine: engine)
-        calibratedFuelPerSecond.withLock { $0 = rate }
-        logger.debug("PVF fuel calibrated", metadata: ["fuelPerSecond": "\(rate)"])
-        return rate
-    }
+    /// Fuel this machine's interpreter burns per second on a tight loop, measured once per process (it is a
+    /// property of the machine and the build, not of an executor).
+    var fuelPerSecond: UInt64 { Self.calibratedFuelPerSecond }
+
+    private static let calibratedFuelPerSecond = FuelCalibration.measure(
+        engine: Engine(configuration: EngineConfiguration(fuelMetering: true)))
 }
 
 /// Caps every memory of a PVF store at a byte count (and tables at a million elements).

@@ -5,7 +5,7 @@ import Validation
 import WAT
 
 /// Hostile validation code gets a clean invalid in bounded time, and the validator keeps working.
-struct MaliciousPVFTests {
+@Suite(.serialized) struct MaliciousPVFTests {
     let executor = PVFExecutor()
 
     /// Validates a candidate for `code`, then checks that a valid adder candidate still validates.
