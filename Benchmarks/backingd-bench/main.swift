@@ -1,5 +1,5 @@
 // Prints benchmark figures; build with `-c release` for meaningful numbers.
-// `backingd-bench [crypto] [erasure] [backing]` runs the named groups; no argument runs all.
+// `backingd-bench [crypto] [erasure] [backing] [validation]` runs the named groups; no argument runs all.
 import Foundation
 
 let groups = Set(CommandLine.arguments.dropFirst())
@@ -8,3 +8,4 @@ func wanted(_ group: String) -> Bool { groups.isEmpty || groups.contains(group) 
 if wanted("erasure") { ErasureBenchmarks.run() }
 if wanted("crypto") { await CryptoBenchmarks.run() }
 if wanted("backing") { await BackingBenchmarks.run() }
+if wanted("validation") { ValidationBenchmarks.run() }

@@ -98,7 +98,7 @@ public final class PVFExecutor: Sendable {
 
     /// Fuel this machine's interpreter burns per second on a tight loop, measured once per process (it is a
     /// property of the machine and the build, not of an executor).
-    var fuelPerSecond: UInt64 { Self.calibratedFuelPerSecond }
+    public var fuelPerSecond: UInt64 { Self.calibratedFuelPerSecond }
 
     private static let calibratedFuelPerSecond = FuelCalibration.measure(
         engine: Engine(configuration: EngineConfiguration(fuelMetering: true)))
