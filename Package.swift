@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
     ],
     targets: [
         // C libraries (Debian packages; `make deps` installs them).
@@ -77,12 +78,21 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
+        // Embedded candidate validation: basic checks and the PVF in WasmKit (the only module that links it).
+        .target(
+            name: "Validation",
+            dependencies: [
+                "Backing", "Primitives", "Crypto", "ErasureCoding",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
 
         // The command line.
         .executableTarget(
             name: "backingd",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding",
+                "Primitives", "Crypto", "ErasureCoding", "Validation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "backingd-bench",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Backing", "Webhooks",
+                "Primitives", "Crypto", "ErasureCoding", "Backing", "Webhooks", "Validation",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/backingd-bench",
@@ -144,7 +154,16 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ValidationTests",
+            dependencies: [
+                "Validation", "Backing", "Crypto", "ErasureCoding", "Primitives",
+                .product(name: "WAT", package: "WasmKit"),
+            ],
+            swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
-        .testTarget(name: "BackingdCLITests", dependencies: ["backingd"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BackingdCLITests", dependencies: ["backingd", "Crypto", "Primitives", "Validation"],
+            swiftSettings: swiftSettings),
     ]
 )

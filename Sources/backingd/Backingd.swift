@@ -5,5 +5,7 @@ struct Backingd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backingd",
         abstract: "A standalone Polkadot candidate-backing engine with an HTTP/JSON API.",
-        subcommands: [ServeCommand.self, KeyCommand.self, CandidateCommand.self, StatementCommand.self])
+        subcommands: [
+            ServeCommand.self, KeyCommand.self, CandidateCommand.self, StatementCommand.self, CollateCommand.self,
+        ])
 }

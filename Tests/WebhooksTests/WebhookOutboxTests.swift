@@ -138,7 +138,7 @@ struct WebhookOutboxTests {
         defer { receiver.stop() }
         let metrics = TestMetrics()
         let outbox = try outbox(
-            configuration(["availability.stored=\(receiver.url)"], giveUpAfter: .milliseconds(150)), metrics: metrics)
+            configuration(["availability.stored=\(receiver.url)"], giveUpAfter: .seconds(1)), metrics: metrics)
         outbox.start()
 
         outbox.submit([Messages.numbered(1)])
