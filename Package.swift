@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // C libraries (Debian packages; `make deps` installs them).
@@ -66,7 +67,7 @@ let package = Package(
         // Adapters.
         .target(
             name: "Storage",
-            dependencies: ["Backing", "Primitives", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Backing", "Primitives", "Validation", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
 
         // The HTTP/1.1 server over libmicrohttpd (knows nothing of backing).
@@ -88,11 +89,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // The service: the HTTP API and web-hooks around the engine.
+        .target(
+            name: "BackingService",
+            dependencies: [
+                "Backing", "Primitives", "Crypto", "ErasureCoding", "StatementTable", "HTTPServer", "Webhooks", "Storage",
+                "Validation",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings),
+
         // The command line.
         .executableTarget(
             name: "backingd",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Validation",
+                "Primitives", "Crypto", "ErasureCoding", "Validation", "BackingService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,7 +159,8 @@ let package = Package(
             name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "StorageTests", dependencies: ["Storage", "Backing", "Primitives"], swiftSettings: swiftSettings),
+            name: "StorageTests", dependencies: ["Storage", "Backing", "Primitives", "Validation"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "WebhooksTests",
             dependencies: [

@@ -47,7 +47,7 @@ public final class BackingNode: Sendable {
             if let url = configuration.validationURL {
                 HTTPCandidateValidator(url: url, client: curl)
             } else {
-                EmbeddedCandidateValidator(codeStore: codeStore, logger: logger)
+                EmbeddedCandidateValidator(codes: codeStore, logger: logger)
             }
         let fetcher = HTTPPoVFetcher(peers: try Self.peers(configuration), client: curl)
         subsystem = BackingSubsystem(
@@ -88,7 +88,7 @@ public final class BackingNode: Sendable {
         ToolsRoutes.register(on: &router, context: context)
         ValidationCodeRoutes.register(on: &router, context: context)
         OperationalRoutes.register(on: &router, context: context)
-        router.fallback(StaticFiles(root: configuration.publicDirectory))
+        router.fallback(StaticFiles(path: configuration.publicDirectory))
         return router
     }
 

@@ -1,6 +1,6 @@
 import Backing
 import ErasureCoding
-public import HTTPServer
+import HTTPServer
 import Primitives
 
 /// Problems the API answers with (RFC 9457), one place for the mapping from domain errors to HTTP.
@@ -8,7 +8,8 @@ struct ServiceProblem: HTTPError {
     let problem: ProblemDetails
 
     init(status: Int, title: String, detail: String, type: String) {
-        problem = ProblemDetails(type: "urn:backingd:problem:\(type)", title: title, status: status, detail: detail)
+        let uri = type.contains(":") ? type : "urn:backingd:problem:\(type)"
+        problem = ProblemDetails(type: uri, title: title, status: status, detail: detail)
     }
 
     static func badRequest(_ detail: String) -> ServiceProblem {
@@ -32,24 +33,43 @@ struct ServiceProblem: HTTPError {
     }
 }
 
-extension JSONInputError: HTTPError {
-    public var problem: ProblemDetails { ServiceProblem.badRequest(description).problem }
-}
-
-extension LeafError: HTTPError {
-    public var problem: ProblemDetails {
-        switch self {
-        case .unknownLeaf: ServiceProblem.notFound(description).problem
-        case .alreadyActive: ServiceProblem.conflict(description).problem
-        case .invalidRuntimeData: ServiceProblem.unprocessable(description).problem
+extension ServiceProblem {
+    /// The problem for an error thrown by the engine or a decoder: domain errors get their status
+    /// (400 bad input, 404 unknown leaf, 409 already active, 422 rejected); anything else is not ours to
+    /// explain and becomes a 500 without internals.
+    static func from(_ error: any Error) -> ServiceProblem {
+        switch error {
+        case let problem as ServiceProblem: problem
+        case let error as JSONInputError: .badRequest(error.description)
+        case let error as LeafError:
+            switch error {
+            case .unknownLeaf: .notFound(error.description)
+            case .alreadyActive: .conflict(error.description)
+            case .invalidRuntimeData: .unprocessable(error.description)
+            }
+        case let error as StatementRejection: .unprocessable(error.description)
+        case let error as ErasureCodingError: .unprocessable(error.description)
+        case let error as any HTTPError:
+            ServiceProblem(
+                status: error.problem.status, title: error.problem.title, detail: error.problem.detail,
+                type: error.problem.type)
+        default: ServiceProblem(status: 500, title: "Internal Server Error", detail: "internal error", type: "internal")
         }
     }
 }
 
-extension StatementRejection: HTTPError {
-    public var problem: ProblemDetails { ServiceProblem.unprocessable(description).problem }
-}
-
-extension ErasureCodingError: HTTPError {
-    public var problem: ProblemDetails { ServiceProblem.unprocessable(description).problem }
+extension Router {
+    /// Registers a route whose domain errors are answered as problems (see ``ServiceProblem/from(_:)``).
+    mutating func route(
+        _ method: HTTPMethod, _ pattern: String, accepts: [String]? = ["application/json"], mutating: Bool = false,
+        _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) {
+        add(method, pattern, accepts: accepts, mutating: mutating) { request in
+            do {
+                return try await handler(request)
+            } catch {
+                throw ServiceProblem.from(error)
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ import Backing
 import Foundation
 import Primitives
 import Storage
+import Validation
 import Testing
 
 struct SQLiteAvailabilityStoreTests {
@@ -43,5 +44,22 @@ struct SQLiteAvailabilityStoreTests {
         try await store.storeAvailableData(
             candidateHash: hash, nValidators: 10, erasureRoot: H256(repeating: 3), data: Self.data)
         #expect(await store.availableData(for: hash)?.nValidators == 10)
+    }
+}
+
+struct SQLiteValidationCodeStoreTests {
+    @Test func codeIsStoredOnceByItsHashAndSurvivesReopening() async throws {
+        let path = try SQLiteAvailabilityStoreTests.temporaryDatabasePath()
+        let code = ValidationCode(bytes: [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0])
+        do {
+            let store = SQLiteValidationCodeStore(database: try StorageDatabase(path: path))
+            let first = try await store.store(code)
+            #expect(first.hash == code.hash)
+            #expect(first.inserted)
+            #expect(try await store.store(code).inserted == false)
+        }
+        let reopened = SQLiteValidationCodeStore(database: try StorageDatabase(path: path))
+        #expect(try await reopened.code(for: code.hash) == code)
+        #expect(try await reopened.code(for: H256(repeating: 1)) == nil)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Merges configuration sources into a ``ServiceConfiguration``.
 ///

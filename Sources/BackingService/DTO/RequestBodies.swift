@@ -61,7 +61,7 @@ struct ErasureRootRequest: Decodable {
 }
 
 /// A value that failed to decode is kept as its error (with the path inside the value), not thrown.
-struct Lenient<Value: Decodable>: Decodable {
+struct Lenient<Value: Decodable & Sendable>: Decodable, Sendable {
     let result: Result<Value, JSONInputError>
 
     init(from decoder: any Decoder) throws {

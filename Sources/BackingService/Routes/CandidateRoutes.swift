@@ -5,26 +5,26 @@ import Primitives
 /// `POST /v1/second`, `POST /v1/backed-candidates`, `GET /v1/povs/{hash}`, `GET /v1/availability/{hash}`.
 enum CandidateRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
-        router.add(.post, "/v1/second", mutating: true) { request in
+        router.route(.post, "/v1/second", mutating: true) { request in
             let body = try context.decode(SecondRequest.self, from: request)
             let job = try await context.job(body.relayParent)
             let outcome = await job.second(body.candidate, pov: body.pov)
             await context.commitEvents()
             return .json(outcome, status: 202)
         }
-        router.add(.post, "/v1/backed-candidates") { request in
+        router.route(.post, "/v1/backed-candidates") { request in
             let body = try context.decode(BackedCandidatesRequest.self, from: request)
             let job = try await context.job(body.relayParent)
             return .json(["backedCandidates": await job.backedCandidates(body.candidateHashes)])
         }
-        router.add(.get, "/v1/povs/{candidateHash}", accepts: nil) { request in
+        router.route(.get, "/v1/povs/{candidateHash}", accepts: nil) { request in
             let hash = try context.hashParameter(request, "candidateHash")
             guard let stored = await context.availability.availableData(for: hash) else {
                 throw ServiceProblem.notFound("no PoV for candidate \(hash): this node neither seconded nor validated it")
             }
             return .json(stored.data.pov)
         }
-        router.add(.get, "/v1/availability/{candidateHash}", accepts: nil) { request in
+        router.route(.get, "/v1/availability/{candidateHash}", accepts: nil) { request in
             let hash = try context.hashParameter(request, "candidateHash")
             guard let stored = await context.availability.availableData(for: hash) else {
                 throw ServiceProblem.notFound("no available data for candidate \(hash)")

@@ -5,15 +5,15 @@ import Webhooks
 /// `/metrics`, `/healthz`, `/readyz`, `/openapi.yaml` and `GET /v1/webhooks/deliveries`.
 enum OperationalRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
-        router.add(.get, "/metrics", accepts: nil) { _ in
+        router.route(.get, "/metrics", accepts: nil) { _ in
             HTTPResponse(status: 200, headers: ["content-type": "text/plain; version=0.0.4"], body: context.metricsText())
         }
-        router.add(.get, "/healthz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
-        router.add(.get, "/readyz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
-        router.add(.get, "/openapi.yaml", accepts: nil) { _ in
+        router.route(.get, "/healthz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
+        router.route(.get, "/readyz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
+        router.route(.get, "/openapi.yaml", accepts: nil) { _ in
             HTTPResponse(status: 200, headers: ["content-type": "application/yaml"], body: context.openAPI)
         }
-        router.add(.get, "/v1/webhooks/deliveries", accepts: nil) { request in
+        router.route(.get, "/v1/webhooks/deliveries", accepts: nil) { request in
             var status: DeliveryStatus?
             if let text = request.query["status"] {
                 guard let parsed = DeliveryStatus(rawValue: text) else {

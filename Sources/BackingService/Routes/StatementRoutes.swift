@@ -9,7 +9,7 @@ import Primitives
 /// a batch, spread over every core) verify in parallel; the actor then imports in order.
 enum StatementRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
-        router.add(.post, "/v1/statements", mutating: true) { request in
+        router.route(.post, "/v1/statements", mutating: true) { request in
             let body = try context.decode(StatementRequest.self, from: request)
             let job = try await context.job(body.relayParent)
             try job.verify(body.statement)
@@ -17,7 +17,7 @@ enum StatementRoutes {
             await context.commitEvents()
             return .json(StatementResponse(outcome))
         }
-        router.add(.post, "/v1/statements/batch", mutating: true) { request in
+        router.route(.post, "/v1/statements/batch", mutating: true) { request in
             let body = try context.decode(StatementBatchRequest.self, from: request)
             let job = try await context.job(body.relayParent)
             let checks = await verifyInParallel(body.statements, job: job)
@@ -31,7 +31,7 @@ enum StatementRoutes {
                     do {
                         results.append(.ok(StatementResponse(try await job.receive(statement, verified: true))))
                     } catch {
-                        results.append(.error(error.problem))
+                        results.append(.error(ServiceProblem.from(error).problem))
                     }
                 }
             }
@@ -48,16 +48,17 @@ enum StatementRoutes {
         return await withTaskGroup(of: [(Int, Result<SignedFullStatement, BatchProblem>)].self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    stride(from: worker, to: entries.count, by: workers).map { index in
+                    stride(from: worker, to: entries.count, by: workers).map {
+                        index -> (Int, Result<SignedFullStatement, BatchProblem>) in
                         switch entries[index].result {
                         case .failure(let error):
-                            return (index, .failure(BatchProblem(error.problem, field: error.field)))
+                            return (index, .failure(BatchProblem(ServiceProblem.from(error).problem, field: error.field)))
                         case .success(let statement):
                             do {
                                 try job.verify(statement)
                                 return (index, .success(statement))
                             } catch {
-                                return (index, .failure(BatchProblem(error.problem, field: nil)))
+                                return (index, .failure(BatchProblem(ServiceProblem.from(error).problem, field: nil)))
                             }
                         }
                     }

@@ -5,7 +5,7 @@ import Primitives
 /// Harness helpers: `POST /v1/tools/candidate-hash` and `POST /v1/tools/erasure-root`.
 enum ToolsRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
-        router.add(.post, "/v1/tools/candidate-hash") { request in
+        router.route(.post, "/v1/tools/candidate-hash") { request in
             let body = try context.decode(CandidateHashRequest.self, from: request)
             switch body.candidate {
             case .plain(let receipt):
@@ -20,7 +20,7 @@ enum ToolsRoutes {
                         encoded: Hex.encode(receipt.scaleEncoded)))
             }
         }
-        router.add(.post, "/v1/tools/erasure-root") { request in
+        router.route(.post, "/v1/tools/erasure-root") { request in
             let body = try context.decode(ErasureRootRequest.self, from: request)
             let chunks = try ErasureCoding.obtainChunks(nValidators: body.nValidators, availableData: body.availableData)
             return .json(

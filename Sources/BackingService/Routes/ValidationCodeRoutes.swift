@@ -6,7 +6,7 @@ import Validation
 /// `PUT /v1/validation-code`: raw wasm (`application/wasm`) or `{code}`; 201 when new, 200 when known.
 enum ValidationCodeRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
-        router.add(
+        router.route(
             .put, "/v1/validation-code", accepts: ["application/wasm", "application/octet-stream", "application/json"],
             mutating: true
         ) { request in

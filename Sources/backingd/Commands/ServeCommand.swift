@@ -1,44 +1,122 @@
 import ArgumentParser
-import Crypto
+import BackingService
+import Dispatch
+import Foundation
 import Logging
-import Primitives
+import Synchronization
 
-/// `backingd serve`: the service. Until the HTTP API lands (the service issue) it resolves its
-/// configuration, prints the validator key and what it will serve, and exits.
-struct ServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the backing service.")
+/// `backingd serve`: runs the node until SIGTERM or SIGINT, then shuts down gracefully.
+///
+/// Settings come from (later wins): `--dev` defaults, `--config FILE` (JSON), `BACKINGD_*` environment
+/// variables, then these flags.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the backing service.")
 
-    @Flag(help: "Dev defaults: validator //Alice, listen on 127.0.0.1:8080, data in ./.backingd.")
+    @Flag(help: "Dev defaults: validator //Alice, listen on 127.0.0.1:8080, data in ./.backingd, adder PVF for para 100.")
     var dev = false
-
-    @Option(help: "Address to listen on (host:port).") var listen: String?
-    @Option(help: "The validator's secret URI (//Alice, a phrase, 0x seed). None: observe only.")
+    @Option(help: "Address to listen on (host:port; port 0 picks one).") var listen: String?
+    @Option(help: "The validator's secret URI (//Alice, a phrase, 0x seed). Without it (or --keystore) the node observes.")
     var validatorSeed: String?
+    @Option(help: "A Substrate keystore folder holding the validator's para key.") var keystore: String?
+    @Option(help: "Web-hook subscription EVENT=URL (repeatable).") var webhook: [String] = []
+    @Option(help: "Secret for the X-Backing-Signature HMAC-SHA256.") var webhookSecret: String?
+    @Option(help: "How long a delivery is retried before it is dead-lettered (e.g. 24h).") var webhookGiveUp: String?
+    @Option(help: "Peer for PoV fetching PUBKEY=URL (repeatable).") var peer: [String] = []
+    @Option(help: "External validator URL (default: embedded validation).") var validationUrl: String?
     @Option(help: "Folder for durable state.") var dataDir: String?
+    @Option(help: "Bearer token required on mutating endpoints.") var authToken: String?
+    @Option(help: "Largest request body in bytes (default 16 MiB).") var maxBody: Int?
+    @Option(help: "Idle connection timeout (default 60s).") var idleTimeout: String?
+    @Option(help: "Validations running at once (default 4).") var validationConcurrency: Int?
+    @Option(help: "Folder served at / (default Public).") var publicDir: String?
+    @Option(help: "A JSON config file with the same settings (camelCase keys).") var config: String?
 
-    func run() throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    var flagSettings: ConfigurationLoader.Settings {
+        var settings = ConfigurationLoader.Settings()
+        func put(_ key: String, _ value: String?) { if let value { settings[key] = [value] } }
+        put("listen", listen)
+        put("validatorSeed", validatorSeed)
+        put("keystore", keystore)
+        if !webhook.isEmpty { settings["webhook"] = webhook }
+        put("webhookSecret", webhookSecret)
+        put("webhookGiveUp", webhookGiveUp)
+        if !peer.isEmpty { settings["peer"] = peer }
+        put("validationUrl", validationUrl)
+        put("dataDir", dataDir)
+        put("authToken", authToken)
+        put("maxBody", maxBody.map(String.init))
+        put("idleTimeout", idleTimeout)
+        put("validationConcurrency", validationConcurrency.map(String.init))
+        put("publicDir", publicDir)
+        return settings
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            return handler
+        }
         let logger = Logger(label: "backingd")
-        let listen = listen ?? "127.0.0.1:8080"
-        let dataDir = dataDir ?? "./.backingd"
-        let seed = validatorSeed ?? (dev ? "//Alice" : nil)
-        var validator = "none (observer)"
-        if let seed {
-            do {
-                let key = try Sr25519Keypair(suri: seed).publicKey
-                validator = "\(key.hex) (\(SS58.encode(key.bytes)))"
-            } catch {
-                throw ValidationError("invalid --validator-seed: \(error)")
+        var file: Data?
+        if let config {
+            guard let data = FileManager.default.contents(atPath: config) else {
+                throw ValidationError("cannot read config file \(config)")
+            }
+            file = data
+        }
+        let configuration: ServiceConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(
+                development: dev, file: file, environment: ProcessInfo.processInfo.environment, flags: flagSettings)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let node = try BackingNode(configuration: configuration, logger: logger)
+        try node.start()
+        // The first line on standard output says where to reach the node (tests and scripts read it).
+        let address = "http://\(try configuration.listenAddress().host):\(node.server.port)"
+        FileHandle.standardOutput.write(Data("backingd listening on \(address)\n".utf8))
+        await SignalWaiter.waitForTermination()
+        logger.info("shutting down")
+        await node.shutdown()
+        logger.info("stopped")
+    }
+}
+
+/// Waits for SIGTERM or SIGINT without blocking a Swift concurrency thread.
+enum SignalWaiter {
+    static func waitForTermination() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queue = DispatchQueue(label: "backingd.signals")
+            let resumed = ResumeFlag()
+            let keeper = SourceKeeper()
+            for signalNumber in [SIGTERM, SIGINT] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+                source.setEventHandler {
+                    // Referencing the keeper ties the sources' lifetime to their handlers: they live as
+                    // long as the process, as signal handlers should.
+                    _ = keeper
+                    if resumed.claim() { continuation.resume() }
+                }
+                keeper.sources.append(source)
+                source.resume()
             }
         }
-        logger.info("validator key: \(validator)")
-        logger.info("would listen on http://\(listen) with data in \(dataDir)")
-        print(
-            """
-            backingd: validator \(validator)
-            listen \(listen), data dir \(dataDir)
-            The HTTP API (contract §3) arrives with the service issue; nothing is served yet.
-            """)
     }
+}
+
+/// Holds the signal sources alive.
+final class SourceKeeper: @unchecked Sendable {
+    // Safe because: `sources` is only appended to while the sources are being installed, on one thread,
+    // before any handler can run; afterwards it is never touched.
+    var sources: [any DispatchSourceSignal] = []
+}
+
+/// True for exactly one caller, from any thread.
+final class ResumeFlag: Sendable {
+    private let claimed = Atomic<Bool>(false)
+
+    func claim() -> Bool { !claimed.exchange(true, ordering: .acquiringAndReleasing) }
 }
