@@ -176,6 +176,15 @@ let package = Package(
                 .product(name: "WAT", package: "WasmKit"),
             ],
             swiftSettings: swiftSettings),
+        // Starts the built `backingd` binary with real HTTP peers, web-hook receivers and SQLite files.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "backingd", "Backing", "BackingService", "Crypto", "ErasureCoding", "HTTPServer", "Primitives",
+                "Validation", "Webhooks", "TestSupport", "CSodium",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(
             name: "BackingdCLITests", dependencies: ["backingd", "Crypto", "Primitives", "Validation"],

@@ -10,7 +10,13 @@ final class BackingdProcess: Sendable {
     private let process = Mutex<Process?>(nil)
     private let baseURLValue = Mutex<String?>(nil)
     /// Everything the node wrote to standard error (its logs), for failure messages.
-    let logs = Mutex<String>("")
+    let logs = LogBuffer()
+
+    final class LogBuffer: Sendable {
+        private let text = Mutex("")
+        func append(_ more: String) { text.withLock { $0 += more } }
+        var value: String { text.withLock { $0 } }
+    }
 
     /// The `backingd` executable next to the test bundle in the build folder.
     static var executable: URL {
@@ -52,7 +58,7 @@ final class BackingdProcess: Sendable {
         process.standardError = stderr
         stderr.fileHandleForReading.readabilityHandler = { [logs] handle in
             let text = String(decoding: handle.availableData, as: UTF8.self)
-            logs.withLock { $0 += text }
+            logs.append(text)
         }
         let firstLine = AsyncStream<String> { continuation in
             let buffer = Mutex("")
@@ -89,7 +95,7 @@ final class BackingdProcess: Sendable {
             return first
         }
         guard let line, let range = line.range(of: "http://") else {
-            throw StartFailure(logs: logs.withLock { $0 })
+            throw StartFailure(logs: logs.value)
         }
         baseURLValue.withLock { $0 = String(line[range.lowerBound...]) }
     }
