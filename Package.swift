@@ -176,6 +176,10 @@ let package = Package(
                 .product(name: "WAT", package: "WasmKit"),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BackingServiceTests",
+            dependencies: ["BackingService", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         // Starts the built `backingd` binary with real HTTP peers, web-hook receivers and SQLite files.
         .testTarget(
             name: "EndToEndTests",

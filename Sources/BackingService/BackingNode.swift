@@ -19,6 +19,8 @@ public final class BackingNode: Sendable {
     public let configuration: ServiceConfiguration
     public let subsystem: BackingSubsystem
     public let server: HTTPServer
+    /// Every registered route as (method, path pattern), e.g. ("GET", "/v1/leaves/{hash}").
+    public let routes: [(method: String, pattern: String)]
     let outbox: WebhookOutbox
     let curl: CurlClient
     let logger: Logger
@@ -60,6 +62,7 @@ public final class BackingNode: Sendable {
             subsystem: subsystem, outbox: outbox, availability: availability, validationCode: codeStore,
             metricsText: { registry.emitToBuffer() }, openAPI: OpenAPIDocument.bytes)
         let router = Self.router(context: context, configuration: configuration)
+        routes = router.routes.map { ($0.method.rawValue, $0.pattern) }
         let (host, port) = try configuration.listenAddress()
         server = HTTPServer(
             configuration: HTTPServerConfiguration(
