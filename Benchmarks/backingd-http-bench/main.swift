@@ -2,6 +2,7 @@
 // POST /echo → {"len":N} on 127.0.0.1, either straight from the libmicrohttpd callback (`bare`, the
 // baseline) or through HTTPServer's full path (`swift`: suspend/resume, a Swift task, the Router), prints
 // `listening <port>` and runs until killed.
+import Glibc
 import HTTPServer
 import Logging
 
@@ -10,21 +11,31 @@ let mode = arguments.count > 1 ? arguments[1] : "swift"
 let requestedPort = arguments.count > 2 ? UInt16(arguments[2]) ?? 0 : 0
 let threads = arguments.count > 3 ? Int(arguments[3]) ?? 4 : 4
 
+/// Prints the port unbuffered (stdout to a file is block-buffered, and the script reads it at once).
+func announce(_ port: UInt16) {
+    let line = Array("listening \(port)\n".utf8)
+    _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+}
+
 var logger = Logger(label: "backingd-http-bench")
 logger.logLevel = .warning
+
+/// Kept here so that it lives until the process is killed.
+var server: HTTPServer?
 
 switch mode {
 case "bare":
     guard let port = BareMHD.start(port: requestedPort, threads: threads) else { fatalError("cannot listen") }
-    print("listening \(port)")
+    announce(port)
 case "swift":
     var router = Router(logger: logger)
     router.add(.post, "/echo") { request in .json(["len": request.body.count]) }
-    let server = HTTPServer(
+    let started = HTTPServer(
         configuration: HTTPServerConfiguration(port: requestedPort, threadPoolSize: threads), responder: router,
         logger: logger)
-    try server.start()
-    print("listening \(server.port)")
+    try started.start()
+    announce(started.port)
+    server = started
 default:
     fatalError("usage: backingd-http-bench <bare|swift> [port] [threads]")
 }

@@ -9,6 +9,8 @@ import Synchronization
 /// task resumes the connection with the answer. Keep-alive, the idle timeout, the connection limit and the
 /// body limit (413 without buffering past it) are handled here, before any responder sees a request.
 ///
+/// Call ``shutdown()`` to stop: a server released while running keeps serving until the process ends.
+///
 /// ```swift
 /// var router = Router()
 /// router.add(.get, "/healthz", accepts: nil) { _ in .json(["status": "ok"]) }

@@ -3,7 +3,7 @@ import CShims
 
 // The C callbacks MHD calls. Each is a global `let` of a C function type (outside main.swift, so not
 // main-actor isolated) that captures nothing and finds its state through the `cls` pointers: the
-// `ServerContext` (unretained; `HTTPServer` keeps it alive while the daemon runs) and the per-request
+// `ServerContext` (retained by `MHDDaemon` until the daemon has stopped) and the per-request
 // `RequestState` in `*con_cls` (retained on the first call, released on completion).
 
 /// MHD's access handler: forwards to ``ServerContext/handle(_:url:method:upload:uploadSize:context:)``.

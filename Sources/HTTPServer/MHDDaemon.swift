@@ -5,23 +5,28 @@ import Glibc
 /// A running libmicrohttpd daemon: internal polling with a thread pool of epoll loops, suspend/resume
 /// allowed (which also gives MHD the inter-thread channel that quiescing needs).
 ///
-/// Safe to send because it is only an owner of the daemon pointer and of the options the logger reads; MHD's
-/// daemon functions used here (`MHD_quiesce_daemon`, `MHD_stop_daemon`, `MHD_get_daemon_info`) may be
-/// called from any thread, and ``HTTPServer`` calls `stop()` once.
+/// `@unchecked Sendable` — safe because it only owns the daemon pointer and the options the logger reads; the
+/// MHD functions used on them (`MHD_quiesce_daemon`, `MHD_stop_daemon`) may be called from any thread, and the
+/// one mutable field, `listenSocket`, is written by `quiesce()` and read by `stop()`, which
+/// ``HTTPServer/shutdown()`` calls once each, in that order, from one task.
 final class MHDDaemon: @unchecked Sendable {
     private let pointer: OpaquePointer
     /// MHD's logger reads these (and the context pointer in them) until the daemon stops.
     private let options: UnsafeMutablePointer<cshims_mhd_options>
     private var listenSocket: Int32 = -1
+    private let context: Unmanaged<ServerContext>
     let port: UInt16
 
-    /// Starts listening on `address`; the daemon calls back into `context`, which must outlive it.
+    /// Starts listening on `address`; the daemon calls back into `context`, which it keeps alive until `stop()`.
     init(context: ServerContext, address: SocketAddress, configuration: HTTPServerConfiguration) throws(MHDError) {
         var flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
             | MHD_USE_ERROR_LOG.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
-        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
+        // MHD holds a strong reference to the context, released in `stop()` (or on a failed start), so the
+        // callbacks never see a freed context even if the `HTTPServer` is dropped without a shutdown.
+        let retained = Unmanaged.passRetained(context)
+        let contextPointer = retained.toOpaque()
         let options = UnsafeMutablePointer<cshims_mhd_options>.allocate(capacity: 1)
         let timeout = configuration.idleTimeout.components.seconds
         options.initialize(
@@ -38,10 +43,12 @@ final class MHDDaemon: @unchecked Sendable {
         guard let started else {
             let error = MHDError("MHD_start_daemon")
             options.deallocate()
+            retained.release()
             throw error
         }
         self.options = options
         pointer = started
+        self.context = retained
         port = cshims_mhd_bound_port(started)
     }
 
@@ -55,5 +62,6 @@ final class MHDDaemon: @unchecked Sendable {
         MHD_stop_daemon(pointer)
         if listenSocket >= 0 { close(listenSocket) }
         options.deallocate()
+        context.release()
     }
 }

@@ -84,16 +84,14 @@ final class RawHTTPClient: @unchecked Sendable {
     /// Reads one response; the body is `Content-Length` bytes (none for HEAD, 204 and 304), else up to close.
     func readResponse(method: String = "GET") throws -> ClientResponse {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
-        var end: Int?
-        while end == nil {
-            if let range = buffer.firstRange(of: separator) {
-                end = range.upperBound
-            } else if try !fill() {
-                throw ClientError.closed
-            }
+        var headEnd = buffer.firstRange(of: separator)?.upperBound
+        while headEnd == nil {
+            if try !fill() { throw ClientError.closed }
+            headEnd = buffer.firstRange(of: separator)?.upperBound
         }
-        let head = String(decoding: buffer[..<end!], as: UTF8.self)
-        buffer.removeFirst(end!)
+        guard let end = headEnd else { throw ClientError.closed }
+        let head = String(decoding: buffer[..<end], as: UTF8.self)
+        buffer.removeFirst(end)
         var lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         let statusLine = lines.removeFirst().split(separator: " ")
         guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw ClientError.malformed(head) }
