@@ -58,12 +58,12 @@ final class TestPeer: Sendable {
         }
     }
 
-    init() throws {
+    init(port: UInt16 = 0) throws {
         state = State()
         var logger = Logger(label: "test-peer")
         logger.logLevel = .warning
         server = HTTPServer(
-            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), responder: Responder(state: state),
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port), responder: Responder(state: state),
             logger: logger)
         try server.start()
     }
