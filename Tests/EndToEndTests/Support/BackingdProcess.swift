@@ -44,11 +44,11 @@ final class BackingdProcess: Sendable {
     }
 
     /// Starts the node and waits until it listens.
-    func start(timeout: Duration = .seconds(30)) async throws {
+    func start(listen: String = "127.0.0.1:0", timeout: Duration = .seconds(30)) async throws {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments =
-            ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory.path] + arguments
+            ["serve", "--listen", listen, "--data-dir", dataDirectory.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BACKINGD_LOG_LEVEL"] = "info"
         process.environment = environment

@@ -1,0 +1,92 @@
+import Backing
+import Crypto
+import Foundation
+import Primitives
+import Testing
+import Validation
+import Webhooks
+
+/// Two backingd processes wired as a network back an adder candidate with embedded validation:
+/// Alice seconds it, her `statement.share` web-hook reaches Bob's `/v1/statements`, Bob fetches the PoV
+/// from Alice, validates the PVF himself and his Valid statement comes back the same way.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct TwoNodeBackingTests {
+    /// A port that is free now (bound to 0 and released).
+    static func freePort() async throws -> UInt16 {
+        let probe = try TestPeer()
+        // Safe because: the URL always ends in :PORT.
+        let port = UInt16(probe.url.split(separator: ":").last!)!
+        await probe.stop()
+        return port
+    }
+
+    @Test func aliceAndBobBackAnAdderCandidateBetweenThem() async throws {
+        let alice = Sr25519Keypair.dev("Alice").publicKey
+        let bob = Sr25519Keypair.dev("Bob").publicKey
+        let (portA, portB) = (try await Self.freePort(), try await Self.freePort())
+        let urlA = "http://127.0.0.1:\(portA)"
+        let urlB = "http://127.0.0.1:\(portB)"
+        let nodeA = BackingdProcess(arguments: [
+            "--dev", "--validator-seed", "//Alice", "--webhook", "statement.share=\(urlB)/v1/statements", "--peer", "\(bob.hex)=\(urlB)",
+        ])
+        let nodeB = BackingdProcess(arguments: [
+            "--dev", "--validator-seed", "//Bob", "--webhook", "statement.share=\(urlA)/v1/statements", "--peer", "\(alice.hex)=\(urlA)",
+        ])
+        try await nodeA.start(listen: "127.0.0.1:\(portA)")
+        try await nodeB.start(listen: "127.0.0.1:\(portB)")
+        let curl = CurlClient()
+        defer { curl.shutdown() }
+        let apiA = APIClient(baseURL: urlA, client: curl)
+        let apiB = APIClient(baseURL: urlB, client: curl)
+
+        let relayParent = H256(repeating: 0x42)
+        let genesis = AdderParachain.Head.genesis().headData
+        let validationData = PersistedValidationData(
+            parentHead: genesis, relayParentNumber: 10, relayParentStorageRoot: .zero, maxPovSize: 5 << 20)
+        let leaf = Leaf(
+            hash: relayParent, number: 10, sessionIndex: 1, validators: [alice, bob], validatorGroups: [[0, 1]],
+            groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 11),
+            availabilityCores: [.scheduled(ScheduledCore(paraId: AdderParachain.devParaId))],
+            paras: [
+                AdderParachain.devParaId: Leaf.ParaState(
+                    persistedValidationData: validationData, validationCodeHash: AdderParachain.validationCodeHash)
+            ])
+        for api in [apiA, apiB] {
+            let activated = try await api.send("POST", "/v1/leaves", body: try Scenario.json(leaf))
+            #expect(activated.status == 201, "\(activated.text)")
+        }
+
+        let collation = try AdderCollator.collate(
+            parentHead: genesis, block: AdderParachain.Block(state: 0, add: 7),
+            context: AdderCollator.Context(relayParent: relayParent, relayParentNumber: 10, validatorCount: 2),
+            collator: Sr25519Keypair.dev("Two"))
+        let second = try await apiA.send(
+            "POST", "/v1/second",
+            body: try Scenario.json(Scenario.SecondBody(relayParent: relayParent, candidate: collation.candidate, pov: collation.pov)))
+        #expect(second.object?["accepted"] as? Bool == true, "\(second.text)")
+
+        struct Query: Encodable {
+            let relayParent: Hash
+            let candidateHashes: [CandidateHash]
+        }
+        let query = try Scenario.json(Query(relayParent: relayParent, candidateHashes: [collation.candidateHash]))
+        for (name, api) in [("Alice", apiA), ("Bob", apiB)] {
+            var backed: [[String: Any]] = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while backed.isEmpty, ContinuousClock.now < deadline {
+                let answer = try await api.send("POST", "/v1/backed-candidates", body: query)
+                backed = answer.object?["backedCandidates"] as? [[String: Any]] ?? []
+                if backed.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let candidate = try #require(backed.first, "\(name)'s node never backed the candidate:\n\(nodeA.logs.value)\n\(nodeB.logs.value)")
+            #expect((candidate["validityVotes"] as? [Any])?.count == 2, "\(name)")
+            #expect(candidate["validatorIndices"] as? String == "0x0803", "\(name)")
+        }
+        // Bob validated with his own PVF run on the PoV fetched from Alice, and stored it.
+        let stored = try await apiB.get("/v1/availability/\(collation.candidateHash.hex)")
+        #expect(stored.status == 200)
+        #expect(stored.object?["erasureRoot"] as? String == collation.candidate.descriptor.erasureRoot.hex)
+        #expect(await nodeA.stop() == 0)
+        #expect(await nodeB.stop() == 0)
+    }
+}
