@@ -93,7 +93,8 @@ let package = Package(
         .target(
             name: "BackingService",
             dependencies: [
-                "Backing", "Primitives", "Crypto", "ErasureCoding", "StatementTable", "HTTPServer", "Webhooks", "Storage",
+                "Backing", "Primitives", "Crypto", "ErasureCoding", "StatementTable", "HTTPServer", "Webhooks",
+                "Storage",
                 "Validation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

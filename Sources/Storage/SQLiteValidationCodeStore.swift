@@ -12,7 +12,8 @@ public final class SQLiteValidationCodeStore: ValidationCodeStore {
 
     public func code(for hash: ValidationCodeHash) async throws -> ValidationCode? {
         let bytes: Data? = try await database.pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT code FROM validationCode WHERE codeHash = ?", arguments: [Data(hash.bytes)])
+            try Data.fetchOne(
+                db, sql: "SELECT code FROM validationCode WHERE codeHash = ?", arguments: [Data(hash.bytes)])
         }
         return bytes.map { ValidationCode(bytes: Array($0)) }
     }

@@ -21,14 +21,17 @@ struct OpenAPIRoutesTests {
                 path = String(line.dropFirst(2).dropLast())
             } else if let path, line.hasPrefix("    "), !line.hasPrefix("     ") {
                 let key = line.dropFirst(4).prefix { $0 != ":" }
-                if ["get", "post", "put", "delete", "patch"].contains(key) { operations.insert("\(key.uppercased()) \(path)") }
+                if ["get", "post", "put", "delete", "patch"].contains(key) {
+                    operations.insert("\(key.uppercased()) \(path)")
+                }
             }
         }
         return operations
     }
 
     @Test func everyRegisteredRouteIsInTheSpecAndBack() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backingd-routes-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "backingd-routes-\(UUID().uuidString)")
         var configuration = ServiceConfiguration()
         configuration.listen = "127.0.0.1:0"
         configuration.dataDirectory = directory.path
@@ -39,7 +42,8 @@ struct OpenAPIRoutesTests {
         registered.insert("GET /")  // the dashboard: the static-file fallback
         let documented = try Self.specOperations()
         #expect(documented.count > 15)
-        #expect(registered.subtracting(documented).isEmpty, "not in openapi.yaml: \(registered.subtracting(documented))")
+        #expect(
+            registered.subtracting(documented).isEmpty, "not in openapi.yaml: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "not served: \(documented.subtracting(registered))")
     }
 }

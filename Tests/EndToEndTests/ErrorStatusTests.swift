@@ -11,13 +11,17 @@ import Webhooks
 struct ErrorStatusTests {
     static func problem(_ answer: APIClient.Answer, _ status: Int, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(answer.status == status, "\(answer.text)", sourceLocation: sourceLocation)
-        #expect(answer.header("content-type")?.hasPrefix("application/problem+json") == true, sourceLocation: sourceLocation)
+        #expect(
+            answer.header("content-type")?.hasPrefix("application/problem+json") == true, sourceLocation: sourceLocation
+        )
         #expect(answer.object?["status"] as? Int == status, sourceLocation: sourceLocation)
         #expect((answer.object?["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
     }
 
     @Test func everyContractErrorStatusIsAProblemAndChangesNothing() async throws {
-        let node = BackingdProcess(arguments: ["--validator-seed", "//Alice", "--auth-token", "sesame", "--max-body", "65536"])
+        let node = BackingdProcess(arguments: [
+            "--validator-seed", "//Alice", "--auth-token", "sesame", "--max-body", "65536",
+        ])
         try await node.start()
         let curl = CurlClient()
         defer { curl.shutdown() }
@@ -35,12 +39,18 @@ struct ErrorStatusTests {
 
         // 400: malformed JSON, a bad field (named), a malformed hash in the path, nesting too deep.
         Self.problem(try await api.send("POST", "/v1/leaves", body: Array("{\"hash\":".utf8)), 400)
-        let shortHash = String(decoding: leaf, as: UTF8.self).replacingOccurrences(of: "\"hash\":\"0x05050505", with: "\"hash\":\"0x050505")
+        let shortHash = String(decoding: leaf, as: UTF8.self).replacingOccurrences(
+            of: "\"hash\":\"0x05050505", with: "\"hash\":\"0x050505")
         let badField = try await api.send("POST", "/v1/leaves", body: Array(shortHash.utf8))
         Self.problem(badField, 400)
-        #expect((badField.object?["detail"] as? String)?.hasPrefix("hash: expected 32 bytes, got 31") == true, "\(badField.text)")
+        #expect(
+            (badField.object?["detail"] as? String)?.hasPrefix("hash: expected 32 bytes, got 31") == true,
+            "\(badField.text)")
         Self.problem(try await api.get("/v1/leaves/0x1234"), 400)
-        Self.problem(try await api.send("POST", "/v1/leaves", body: Array((String(repeating: "[", count: 70) + String(repeating: "]", count: 70)).utf8)), 400)
+        Self.problem(
+            try await api.send(
+                "POST", "/v1/leaves",
+                body: Array((String(repeating: "[", count: 70) + String(repeating: "]", count: 70)).utf8)), 400)
 
         // 415 and 413.
         Self.problem(try await api.send("POST", "/v1/leaves", body: leaf, contentType: "text/plain"), 415)
@@ -59,7 +69,11 @@ struct ErrorStatusTests {
         Self.problem(try await api.get("/v1/leaves/\(H256(repeating: 9).hex)"), 404)
         let candidate = try Scenario.candidate(pov: [1, 2, 3], head: [4, 5, 6])
         let statement = Scenario.sign(.seconded(candidate), by: 2)
-        Self.problem(try await api.send("POST", "/v1/statements", body: try Scenario.json(Scenario.StatementBody(relayParent: H256(repeating: 9), statement: statement))), 404)
+        Self.problem(
+            try await api.send(
+                "POST", "/v1/statements",
+                body: try Scenario.json(Scenario.StatementBody(relayParent: H256(repeating: 9), statement: statement))),
+            404)
         Self.problem(try await api.get("/v1/nothing-here"), 404)
         Self.problem(try await api.get("/v1/povs/\(candidate.hash.hex)"), 404)
 
@@ -71,10 +85,18 @@ struct ErrorStatusTests {
         // 422: a forged signature and an out-of-range validator index; nothing is imported.
         var forged = statement
         forged.validatorIndex = 3
-        Self.problem(try await api.send("POST", "/v1/statements", body: try Scenario.json(Scenario.StatementBody(relayParent: Scenario.relayParent, statement: forged))), 422)
+        Self.problem(
+            try await api.send(
+                "POST", "/v1/statements",
+                body: try Scenario.json(Scenario.StatementBody(relayParent: Scenario.relayParent, statement: forged))),
+            422)
         var outOfRange = statement
         outOfRange.validatorIndex = 6
-        Self.problem(try await api.send("POST", "/v1/statements", body: try Scenario.json(Scenario.StatementBody(relayParent: Scenario.relayParent, statement: outOfRange))), 422)
+        Self.problem(
+            try await api.send(
+                "POST", "/v1/statements",
+                body: try Scenario.json(
+                    Scenario.StatementBody(relayParent: Scenario.relayParent, statement: outOfRange))), 422)
         let state = try await api.get("/v1/leaves/\(Scenario.relayParent.hex)")
         #expect((state.object?["candidates"] as? [Any])?.isEmpty == true)
 
@@ -85,14 +107,18 @@ struct ErrorStatusTests {
         }
         let batch = try await api.send(
             "POST", "/v1/statements/batch",
-            body: try Scenario.json(Batch(relayParent: Scenario.relayParent, statements: [statement, forged, Scenario.sign(.valid(candidate.hash), by: 3)])))
+            body: try Scenario.json(
+                Batch(
+                    relayParent: Scenario.relayParent,
+                    statements: [statement, forged, Scenario.sign(.valid(candidate.hash), by: 3)])))
         #expect(batch.status == 200)
         let results = try #require(batch.object?["results"] as? [[String: Any]])
         #expect(results.count == 3)
         #expect((results[0]["summary"] as? [String: Any])?["validityVotes"] as? Int == 1)
         #expect((results[1]["error"] as? [String: Any])?["status"] as? Int == 422)
         #expect((results[2]["summary"] as? [String: Any])?["validityVotes"] as? Int == 2)
-        let malformedEntry = "{\"relayParent\":\"\(Scenario.relayParent.hex)\",\"statements\":[{\"payload\":{\"valid\":\"0x00\"},\"validatorIndex\":0,\"signature\":\"0x00\"}]}"
+        let malformedEntry =
+            "{\"relayParent\":\"\(Scenario.relayParent.hex)\",\"statements\":[{\"payload\":{\"valid\":\"0x00\"},\"validatorIndex\":0,\"signature\":\"0x00\"}]}"
         let entryError = try await api.send("POST", "/v1/statements/batch", body: Array(malformedEntry.utf8))
         #expect(entryError.status == 200)
         let entryProblem = ((entryError.object?["results"] as? [[String: Any]])?.first?["error"] as? [String: Any])

@@ -27,10 +27,12 @@ struct TwoNodeBackingTests {
         let urlA = "http://127.0.0.1:\(portA)"
         let urlB = "http://127.0.0.1:\(portB)"
         let nodeA = BackingdProcess(arguments: [
-            "--dev", "--validator-seed", "//Alice", "--webhook", "statement.share=\(urlB)/v1/statements", "--peer", "\(bob.hex)=\(urlB)",
+            "--dev", "--validator-seed", "//Alice", "--webhook", "statement.share=\(urlB)/v1/statements", "--peer",
+            "\(bob.hex)=\(urlB)",
         ])
         let nodeB = BackingdProcess(arguments: [
-            "--dev", "--validator-seed", "//Bob", "--webhook", "statement.share=\(urlA)/v1/statements", "--peer", "\(alice.hex)=\(urlA)",
+            "--dev", "--validator-seed", "//Bob", "--webhook", "statement.share=\(urlA)/v1/statements", "--peer",
+            "\(alice.hex)=\(urlA)",
         ])
         try await nodeA.start(listen: "127.0.0.1:\(portA)")
         try await nodeB.start(listen: "127.0.0.1:\(portB)")
@@ -62,7 +64,8 @@ struct TwoNodeBackingTests {
             collator: Sr25519Keypair.dev("Two"))
         let second = try await apiA.send(
             "POST", "/v1/second",
-            body: try Scenario.json(Scenario.SecondBody(relayParent: relayParent, candidate: collation.candidate, pov: collation.pov)))
+            body: try Scenario.json(
+                Scenario.SecondBody(relayParent: relayParent, candidate: collation.candidate, pov: collation.pov)))
         #expect(second.object?["accepted"] as? Bool == true, "\(second.text)")
 
         struct Query: Encodable {
@@ -78,7 +81,8 @@ struct TwoNodeBackingTests {
                 backed = answer.object?["backedCandidates"] as? [[String: Any]] ?? []
                 if backed.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
             }
-            let candidate = try #require(backed.first, "\(name)'s node never backed the candidate:\n\(nodeA.logs.value)\n\(nodeB.logs.value)")
+            let candidate = try #require(
+                backed.first, "\(name)'s node never backed the candidate:\n\(nodeA.logs.value)\n\(nodeB.logs.value)")
             #expect((candidate["validityVotes"] as? [Any])?.count == 2, "\(name)")
             #expect(candidate["validatorIndices"] as? String == "0x0803", "\(name)")
         }

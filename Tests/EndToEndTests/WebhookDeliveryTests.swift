@@ -3,8 +3,8 @@ import CSodium
 import Foundation
 import HTTPServer
 import Primitives
-import Testing
 import Synchronization
+import Testing
 import Webhooks
 
 /// Web-hooks from the real binary to a real receiver: the seed's `backing_second_works` over HTTP with an
@@ -28,10 +28,13 @@ struct WebhookDeliveryTests {
         let attempts = AttemptCounter()
         peer.on("/hooks") { _ in attempts.next() == 1 ? HTTPResponse(status: 500) : HTTPResponse(status: 204) }
         let valid = try Scenario.validAnswer()
-        peer.on("/validate") { _ in HTTPResponse(status: 200, headers: ["content-type": "application/json"], body: valid) }
+        peer.on("/validate") { _ in
+            HTTPResponse(status: 200, headers: ["content-type": "application/json"], body: valid)
+        }
 
         let node = BackingdProcess(arguments: [
-            "--validator-seed", "//Alice", "--validation-url", "\(peer.url)/validate", "--webhook", "*=\(peer.url)/hooks",
+            "--validator-seed", "//Alice", "--validation-url", "\(peer.url)/validate", "--webhook",
+            "*=\(peer.url)/hooks",
             "--webhook-secret", "hook-secret",
         ])
         try await node.start()
@@ -43,7 +46,9 @@ struct WebhookDeliveryTests {
         let candidate = try Scenario.candidate(pov: [42, 43, 44], head: [4, 5, 6])
         let second = try await api.send(
             "POST", "/v1/second",
-            body: try Scenario.json(Scenario.SecondBody(relayParent: Scenario.relayParent, candidate: candidate.plainReceipt, pov: PoV([42, 43, 44]))))
+            body: try Scenario.json(
+                Scenario.SecondBody(
+                    relayParent: Scenario.relayParent, candidate: candidate.plainReceipt, pov: PoV([42, 43, 44]))))
         #expect(second.status == 202)
         #expect(second.object?["accepted"] as? Bool == true)
 
@@ -56,7 +61,10 @@ struct WebhookDeliveryTests {
         #expect(hooks.count == 5)
         #expect(hooks[0].headers["x-backing-delivery"] == hooks[1].headers["x-backing-delivery"])  // the retry keeps its id
         let delivered = Array(hooks.dropFirst())
-        #expect(delivered.map(\.event) == ["availability.stored", "dispute.statements", "statement.share", "collator.seconded"])
+        #expect(
+            delivered.map(\.event) == [
+                "availability.stored", "dispute.statements", "statement.share", "collator.seconded",
+            ])
         for hook in hooks {
             #expect(hook.headers["x-backing-signature"] == Self.hmac(hook.body, secret: "hook-secret"))
             #expect(hook.headers["content-type"]?.hasPrefix("application/json") == true)
@@ -75,8 +83,12 @@ struct WebhookDeliveryTests {
         // Re-posting told the dispute coordinator again (allowed, contract §7.7): one more delivery.
         await peer.waitFor(6, to: "/hooks")
         let listing = try await api.get("/v1/webhooks/deliveries?status=delivered")
-        #expect((listing.json as? [[String: Any]])?.compactMap { $0["event"] as? String }.sorted()
-            == ["availability.stored", "collator.seconded", "dispute.statements", "dispute.statements", "statement.share"])
+        #expect(
+            (listing.json as? [[String: Any]])?.compactMap { $0["event"] as? String }.sorted()
+                == [
+                    "availability.stored", "collator.seconded", "dispute.statements", "dispute.statements",
+                    "statement.share",
+                ])
         #expect(await node.stop() == 0)
     }
 
@@ -95,10 +107,14 @@ struct WebhookDeliveryTests {
         var api = APIClient(baseURL: first.baseURL, client: curl)
         #expect(try await api.send("POST", "/v1/leaves", body: try Scenario.json(Scenario.leaf())).status == 201)
         let candidate = try Scenario.candidate(pov: [1, 2, 3], head: [4, 5, 6])
-        for (statement, index) in [(Statement.seconded(candidate), UInt32(0)), (.valid(candidate.hash), 5), (.valid(candidate.hash), 2)] {
+        for (statement, index) in [
+            (Statement.seconded(candidate), UInt32(0)), (.valid(candidate.hash), 5), (.valid(candidate.hash), 2),
+        ] {
             let answer = try await api.send(
                 "POST", "/v1/statements",
-                body: try Scenario.json(Scenario.StatementBody(relayParent: Scenario.relayParent, statement: Scenario.sign(statement, by: index))))
+                body: try Scenario.json(
+                    Scenario.StatementBody(
+                        relayParent: Scenario.relayParent, statement: Scenario.sign(statement, by: index))))
             #expect(answer.status == 200)
         }
         // Answered, hence committed: DC(0), DC(5), DC(2) and the backed candidate. Now kill -9.
@@ -115,8 +131,16 @@ struct WebhookDeliveryTests {
         #expect(Set(hooks.compactMap(\.event)) == ["dispute.statements", "provisioner.backed"])
         let backed = hooks.first { $0.event == "provisioner.backed" }?.json
         #expect(backed?["candidateHash"] as? String == candidate.hash.hex)
-        let listed = try await api.get("/v1/webhooks/deliveries?status=delivered&limit=10")
-        #expect(Set(((listed.json as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }.map { $0.lowercased() }) == Set(ids.map { $0.lowercased() }))
+        // The receiver sees a delivery before the node records its 2xx: wait for the outbox to catch up.
+        var listedIds = Set<String>()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while listedIds.count < 4, ContinuousClock.now < deadline {
+            let listed = try await api.get("/v1/webhooks/deliveries?status=delivered&limit=10")
+            listedIds = Set(
+                ((listed.json as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }.map { $0.lowercased() })
+            if listedIds.count < 4 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(listedIds == Set(ids.map { $0.lowercased() }))
         #expect(await second.stop() == 0)
     }
 }
@@ -124,5 +148,9 @@ struct WebhookDeliveryTests {
 /// Counts calls from any thread.
 final class AttemptCounter: Sendable {
     private let count = Mutex(0)
-    func next() -> Int { count.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        count.withLock {
+            $0 += 1; return $0
+        }
+    }
 }

@@ -2,8 +2,8 @@ import Backing
 import Foundation
 import Primitives
 import Storage
-import Validation
 import Testing
+import Validation
 
 struct SQLiteAvailabilityStoreTests {
     static func temporaryDatabasePath() throws -> String {

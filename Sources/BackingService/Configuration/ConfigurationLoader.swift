@@ -54,7 +54,9 @@ public enum ConfigurationLoader {
         var settings = Settings()
         for key in keys {
             guard let value = environment["BACKINGD_" + upperSnake(key)] else { continue }
-            settings[key] = listKeys.contains(key) ? value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : [value]
+            settings[key] =
+                listKeys.contains(key)
+                ? value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : [value]
         }
         return settings
     }
@@ -97,7 +99,8 @@ public enum ConfigurationLoader {
 
     static func integer(_ text: String, key: String, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let value = Int(text), range.contains(value) else {
-            throw .invalid(key: key, reason: "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(text)")
+            throw .invalid(
+                key: key, reason: "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(text)")
         }
         return value
     }
@@ -106,7 +109,9 @@ public enum ConfigurationLoader {
     static func duration(_ text: String, key: String) throws(ConfigurationError) -> Duration {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let number = Double(text.dropLast(suffix.count)), number >= 0 { return .milliseconds(Int64(number * scale * 1000)) }
+            if let number = Double(text.dropLast(suffix.count)), number >= 0 {
+                return .milliseconds(Int64(number * scale * 1000))
+            }
         }
         if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
         throw .invalid(key: key, reason: "expected a duration like 90s, 15m or 24h, got \(text)")

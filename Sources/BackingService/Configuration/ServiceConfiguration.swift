@@ -1,4 +1,3 @@
-
 /// Everything `backingd serve` can be told, after merging defaults, a config file, `BACKINGD_*`
 /// environment variables and command-line flags (later sources win, in that order).
 public struct ServiceConfiguration: Sendable, Equatable {

@@ -20,7 +20,8 @@ enum CandidateRoutes {
         router.route(.get, "/v1/povs/{candidateHash}", accepts: nil) { request in
             let hash = try context.hashParameter(request, "candidateHash")
             guard let stored = await context.availability.availableData(for: hash) else {
-                throw ServiceProblem.notFound("no PoV for candidate \(hash): this node neither seconded nor validated it")
+                throw ServiceProblem.notFound(
+                    "no PoV for candidate \(hash): this node neither seconded nor validated it")
             }
             return .json(stored.data.pov)
         }

@@ -6,7 +6,8 @@ import Webhooks
 enum OperationalRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.get, "/metrics", accepts: nil) { _ in
-            HTTPResponse(status: 200, headers: ["content-type": "text/plain; version=0.0.4"], body: context.metricsText())
+            HTTPResponse(
+                status: 200, headers: ["content-type": "text/plain; version=0.0.4"], body: context.metricsText())
         }
         router.route(.get, "/healthz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
         router.route(.get, "/readyz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }

@@ -52,7 +52,9 @@ enum StatementRoutes {
                         index -> (Int, Result<SignedFullStatement, BatchProblem>) in
                         switch entries[index].result {
                         case .failure(let error):
-                            return (index, .failure(BatchProblem(ServiceProblem.from(error).problem, field: error.field)))
+                            return (
+                                index, .failure(BatchProblem(ServiceProblem.from(error).problem, field: error.field))
+                            )
                         case .success(let statement):
                             do {
                                 try job.verify(statement)

@@ -22,7 +22,8 @@ enum ToolsRoutes {
         }
         router.route(.post, "/v1/tools/erasure-root") { request in
             let body = try context.decode(ErasureRootRequest.self, from: request)
-            let chunks = try ErasureCoding.obtainChunks(nValidators: body.nValidators, availableData: body.availableData)
+            let chunks = try ErasureCoding.obtainChunks(
+                nValidators: body.nValidators, availableData: body.availableData)
             return .json(
                 ErasureRootResponse(
                     erasureRoot: ChunkTree(chunks: chunks).root, chunkCount: chunks.count,

@@ -26,7 +26,8 @@ struct CandidateCommand: ParsableCommand {
 
     struct Hash: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print {candidateHash, commitmentsHash, encoded} of a candidate receipt (JSON FILE, - for stdin).")
+            abstract: "Print {candidateHash, commitmentsHash, encoded} of a candidate receipt (JSON FILE, - for stdin)."
+        )
 
         @Argument(help: "A CandidateReceipt or CommittedCandidateReceipt as JSON.")
         var file: String

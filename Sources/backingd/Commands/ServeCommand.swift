@@ -12,10 +12,12 @@ import Synchronization
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the backing service.")
 
-    @Flag(help: "Dev defaults: validator //Alice, listen on 127.0.0.1:8080, data in ./.backingd, adder PVF for para 100.")
+    @Flag(
+        help: "Dev defaults: validator //Alice, listen on 127.0.0.1:8080, data in ./.backingd, adder PVF for para 100.")
     var dev = false
     @Option(help: "Address to listen on (host:port; port 0 picks one).") var listen: String?
-    @Option(help: "The validator's secret URI (//Alice, a phrase, 0x seed). Without it (or --keystore) the node observes.")
+    @Option(
+        help: "The validator's secret URI (//Alice, a phrase, 0x seed). Without it (or --keystore) the node observes.")
     var validatorSeed: String?
     @Option(help: "A Substrate keystore folder holding the validator's para key.") var keystore: String?
     @Option(help: "Web-hook subscription EVENT=URL (repeatable).") var webhook: [String] = []
@@ -54,7 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            handler.logLevel =
+                ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+                ?? .info
             return handler
         }
         let logger = Logger(label: "backingd")

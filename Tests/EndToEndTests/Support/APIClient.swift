@@ -33,7 +33,8 @@ struct APIClient: Sendable {
     func get(_ path: String) async throws -> Answer { try await send("GET", path) }
 
     func post(_ path: String, json: Any) async throws -> Answer {
-        try await send("POST", path, body: Array(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])))
+        try await send(
+            "POST", path, body: Array(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])))
     }
 
     func post(_ path: String, encodable: some Encodable) async throws -> Answer {

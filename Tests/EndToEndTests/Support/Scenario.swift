@@ -30,7 +30,8 @@ enum Scenario {
         let root = try ErasureCoding.erasureRoot(
             nValidators: 6, availableData: AvailableData(pov: PoV(pov), validationData: validationData))
         return CommittedCandidateReceipt(
-            descriptor: CandidateDescriptor(paraId: 1, relayParent: relayParent, povHash: PoV(pov).hash, erasureRoot: root),
+            descriptor: CandidateDescriptor(
+                paraId: 1, relayParent: relayParent, povHash: PoV(pov).hash, erasureRoot: root),
             commitments: CandidateCommitments(headData: HeadData(bytes: head)))
     }
 
@@ -57,6 +58,10 @@ enum Scenario {
             let commitments: CandidateCommitments
             let persistedValidationData: PersistedValidationData
         }
-        return try json(["valid": Valid(commitments: CandidateCommitments(headData: HeadData(bytes: [4, 5, 6])), persistedValidationData: validationData)])
+        return try json([
+            "valid": Valid(
+                commitments: CandidateCommitments(headData: HeadData(bytes: [4, 5, 6])),
+                persistedValidationData: validationData)
+        ])
     }
 }

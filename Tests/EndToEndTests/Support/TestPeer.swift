@@ -21,6 +21,8 @@ final class TestPeer: Sendable {
 
     private let server: HTTPServer
     private let state: State
+    /// Scripted validation answers (used by ``SeedHarness``).
+    let validationAnswers = ValidatorAnswers()
 
     final class State: Sendable {
         let recorded = Mutex<[Recorded]>([])
@@ -51,7 +53,8 @@ final class TestPeer: Sendable {
     struct Responder: HTTPResponder {
         let state: State
         func respond(to request: HTTPRequest) async -> HTTPResponse {
-            let recorded = Recorded(method: request.method.rawValue, path: request.path, headers: request.headers, body: request.body)
+            let recorded = Recorded(
+                method: request.method.rawValue, path: request.path, headers: request.headers, body: request.body)
             let handler = state.handlers.withLock { $0[request.path] ?? $0["*"] }
             state.record(recorded)
             return await handler?(recorded) ?? HTTPResponse(status: 200)
@@ -63,7 +66,9 @@ final class TestPeer: Sendable {
         var logger = Logger(label: "test-peer")
         logger.logLevel = .warning
         server = HTTPServer(
-            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port), responder: Responder(state: state),
+            configuration: HTTPServerConfiguration(
+                host: "127.0.0.1", port: port, shutdownGracePeriod: .milliseconds(200)),
+            responder: Responder(state: state),
             logger: logger)
         try server.start()
     }
@@ -83,7 +88,8 @@ final class TestPeer: Sendable {
         let matching = { self.requests.filter { path == nil || $0.path == path } }
         if matching().count >= count { return matching() }
         let timer = Task { [state] in
-            try? await Task.sleep(for: timeout)
+            // A cancelled timer must not expire anyone: the wait it guarded is over.
+            do { try await Task.sleep(for: timeout) } catch { return }
             let expired = state.waiters.withLock { waiters -> [CheckedContinuation<Void, Never>] in
                 defer { waiters.removeAll() }
                 return waiters.map(\.continuation)
