@@ -1,5 +1,5 @@
 // Prints benchmark figures; build with `-c release` for meaningful numbers.
-// `backingd-bench [crypto] [erasure] [backing] [webhooks] [validation]` runs the named groups; none runs all.
+// `backingd-bench [crypto] [erasure] [backing] [webhooks] [validation] [service]` runs the named groups; none runs all.
 import Foundation
 
 let groups = Set(CommandLine.arguments.dropFirst())
@@ -10,3 +10,4 @@ if wanted("crypto") { await CryptoBenchmarks.run() }
 if wanted("backing") { await BackingBenchmarks.run() }
 if wanted("webhooks") { await WebhookBenchmarks.run() }
 if wanted("validation") { ValidationBenchmarks.run() }
+if wanted("service") { await ServiceBenchmarks.run() }

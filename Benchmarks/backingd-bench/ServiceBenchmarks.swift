@@ -1,0 +1,258 @@
+import Backing
+import BackingService
+import Crypto
+import Foundation
+import HTTPServer
+import Logging
+import Primitives
+import Synchronization
+import Webhooks
+
+/// The service over loopback HTTP: statement imports one per request and in batches, last statement →
+/// `provisioner.backed` delivered latency, and web-hook deliveries per second. Baselines measured in the
+/// same run: a bare libmicrohttpd handler (`backingd-http-bench bare`) driven by the same client, and the
+/// single-core sr25519 verify rate.
+enum ServiceBenchmarks {
+    static let paras = 100
+    static let groupSize = 5
+    static let concurrency = 32
+
+    /// Counts web-hook deliveries and notes when each `provisioner.backed` arrives.
+    final class Receiver: HTTPResponder {
+        let delivered = Atomic<Int>(0)
+        let backedAt = Mutex<[String: ContinuousClock.Instant]>([:])
+
+        func respond(to request: HTTPRequest) async -> HTTPResponse {
+            delivered.add(1, ordering: .relaxed)
+            if request.headers["x-backing-event"] == "provisioner.backed",
+                let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+                let hash = object["candidateHash"] as? String
+            {
+                let now = ContinuousClock.now
+                backedAt.withLock { $0[hash] = now }
+            }
+            return HTTPResponse(status: 204)
+        }
+    }
+
+    static func run() async {
+        print("== service over loopback HTTP (100 paras × 5 validators, \(concurrency) concurrent requests) ==")
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        let keys = (0..<(paras * groupSize)).map { index in
+            // Safe because: a 32-byte seed always expands.
+            try! Sr25519Keypair(miniSecret: Blake2b.hash256(Array("bench validator \(index)".utf8)).bytes)
+        }
+        let receiver = Receiver()
+        let receiverServer = HTTPServer(
+            configuration: HTTPServerConfiguration(port: 0, threadPoolSize: 2), responder: receiver, logger: quiet)
+        do { try receiverServer.start() } catch { fatalError("receiver: \(error)") }
+
+        var configuration = ServiceConfiguration()
+        configuration.listen = "127.0.0.1:0"
+        configuration.dataDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("backingd-bench-\(UUID().uuidString)").path
+        configuration.webhooks = ["*=http://127.0.0.1:\(receiverServer.port)/hooks"]
+        let node: BackingNode
+        do {
+            node = try BackingNode(configuration: configuration, logger: quiet)
+            try node.start()
+        } catch { fatalError("node: \(error)") }
+        let base = "http://127.0.0.1:\(node.server.port)"
+        let curl = CurlClient(maxConnections: concurrency * 2)
+
+        // Baseline 1: the bare libmicrohttpd handler, same client, same concurrency.
+        let bareRate = await bareHandlerRate(curl: curl)
+        // Baseline 2: single-core verification of the statements.
+        let (single, batch) = statements(keys: keys, relayParent: H256(repeating: 0x11))
+        let verifyRate = measureVerify(single, keys: keys)
+        print(String(format: "baseline: bare libmicrohttpd handler %8.0f req/s; sr25519 verify, 1 core %8.0f/s", bareRate, verifyRate))
+
+        // One statement per request.
+        await activate(keys: keys, hash: H256(repeating: 0x11), base: base, curl: curl)
+        let start = ContinuousClock.now
+        let ordered = single.filter { if case .seconded = $0.payload { true } else { false } } + single.filter { if case .valid = $0.payload { true } else { false } }
+        await post(ordered.map { body(relayParent: H256(repeating: 0x11), statement: $0) }, to: base + "/v1/statements", curl: curl)
+        let singleRate = Double(single.count) / seconds(since: start)
+        print(String(format: "one statement per request: %8.0f statements/s  (%.2f × bare handler; target ≥ 0.8)", singleRate, singleRate / bareRate))
+
+        // Batches of 250 on a second leaf.
+        let relayParent2 = H256(repeating: 0x22)
+        await activate(keys: keys, hash: relayParent2, base: base, curl: curl)
+        let (_, batch2) = statements(keys: keys, relayParent: relayParent2)
+        let batchStart = ContinuousClock.now
+        for phase in batch2 {
+            let bodies = stride(from: 0, to: phase.count, by: 250).map { i in
+                batchBody(relayParent: relayParent2, statements: Array(phase[i..<min(i + 250, phase.count)]))
+            }
+            await post(bodies, to: base + "/v1/statements/batch", curl: curl, concurrency: 2)
+        }
+        _ = batch
+        let batchRate = Double(batch2.joined().count) / seconds(since: batchStart)
+        print(
+            String(
+                format: "batches of 250:            %8.0f statements/s  (%.2f × 2 × single-core verify; target ≥ 0.8)", batchRate,
+                batchRate / (2 * verifyRate)))
+
+        // Latency: the statement that completes a quorum → its provisioner.backed delivered.
+        let relayParent3 = H256(repeating: 0x33)
+        await activate(keys: keys, hash: relayParent3, base: base, curl: curl)
+        let (latencyStatements, _) = statements(keys: keys, relayParent: relayParent3)
+        var latencies: [Double] = []
+        // Per para: the first candidate's Seconded and 2 Valid (quorum 3 of 5), then time the third vote.
+        for p in 0..<paras {
+            let group = latencyStatements.filter { Int($0.validatorIndex.rawValue) / groupSize == p }
+            guard let seconded = group.first(where: { if case .seconded = $0.payload { true } else { false } }) else { continue }
+            let hash = seconded.payload.candidateHash
+            let votes = group.filter { $0.payload == .valid(hash) }.prefix(2)
+            await post([body(relayParent: relayParent3, statement: seconded)] + votes.dropLast().map { body(relayParent: relayParent3, statement: $0) }, to: base + "/v1/statements", curl: curl, concurrency: 1)
+            guard let last = votes.last else { continue }
+            let sent = ContinuousClock.now
+            await post([body(relayParent: relayParent3, statement: last)], to: base + "/v1/statements", curl: curl, concurrency: 1)
+            let deadline = sent + .seconds(5)
+            while receiver.backedAt.withLock({ $0[hash.hex] }) == nil, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .microseconds(100))
+            }
+            if let arrived = receiver.backedAt.withLock({ $0[hash.hex] }) { latencies.append(milliseconds(arrived - sent)) }
+        }
+        latencies.sort()
+        if !latencies.isEmpty {
+            print(
+                String(
+                    format: "last statement → provisioner.backed delivered: p50 %.2f ms, p99 %.2f ms (%d candidates; target p99 ≤ 2 ms)",
+                    latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)], latencies.count))
+        }
+
+        // Web-hook deliveries: everything the runs above produced, until the outbox is empty.
+        let hooksStart = ContinuousClock.now
+        let before = receiver.delivered.load(ordering: .relaxed)
+        var pending = 1
+        while pending > 0, ContinuousClock.now < hooksStart + .seconds(120) {
+            try? await Task.sleep(for: .milliseconds(100))
+            let answer = try? await curl.send(CurlRequest(url: base + "/v1/webhooks/deliveries?status=pending&limit=10"))
+            pending = ((answer.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) } as? [Any])?.count) ?? 0
+        }
+        let total = receiver.delivered.load(ordering: .relaxed)
+        print("web-hook deliveries: \(total) delivered in all (\(total - before) after the load ended)")
+        await node.shutdown()
+        await receiverServer.shutdown()
+        curl.shutdown()
+    }
+
+    /// Every validator seconds its own candidate and votes Valid on its group mates': returns the
+    /// statements (Seconded first) and the same split into [seconded, valid] phases.
+    static func statements(keys: [Sr25519Keypair], relayParent: Hash) -> ([SignedFullStatement], [[SignedFullStatement]]) {
+        let context = SigningContext(sessionIndex: 1, parentHash: relayParent)
+        var seconded: [SignedFullStatement] = []
+        var valid: [SignedFullStatement] = []
+        for p in 0..<paras {
+            let members = (0..<groupSize).map { p * groupSize + $0 }
+            let candidates = members.map { member in
+                CommittedCandidateReceipt(
+                    descriptor: CandidateDescriptor(
+                        paraId: ParaId(UInt32(1000 + p)), relayParent: relayParent, povHash: Blake2b.hash256([UInt8(member & 0xff)])),
+                    commitments: CandidateCommitments(headData: HeadData(bytes: Array("head \(member)".utf8))))
+            }
+            for (i, member) in members.enumerated() {
+                let index = ValidatorIndex(UInt32(member))
+                seconded.append(.sign(.seconded(candidates[i]), validatorIndex: index, context: context, keypair: keys[member]))
+                for (j, other) in candidates.enumerated() where j != i {
+                    valid.append(.sign(.valid(other.hash), validatorIndex: index, context: context, keypair: keys[member]))
+                }
+            }
+        }
+        return (seconded + valid, [seconded, valid])
+    }
+
+    static func leaf(keys: [Sr25519Keypair], hash: Hash) -> Leaf {
+        Leaf(
+            hash: hash, number: 1, sessionIndex: 1, validators: keys.map(\.publicKey),
+            validatorGroups: (0..<paras).map { g in (0..<groupSize).map { ValidatorIndex(UInt32(g * groupSize + $0)) } },
+            groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 1),
+            availabilityCores: (0..<paras).map { .scheduled(ScheduledCore(paraId: ParaId(UInt32(1000 + $0)))) })
+    }
+
+    static func activate(keys: [Sr25519Keypair], hash: Hash, base: String, curl: CurlClient) async {
+        // Safe because: the benchmark's leaf always encodes.
+        let body = Array(try! JSONOutput.encode(leaf(keys: keys, hash: hash)))
+        _ = try? await curl.send(
+            CurlRequest(method: "POST", url: base + "/v1/leaves", headers: [("Content-Type", "application/json")], body: body))
+    }
+
+    static func body(relayParent: Hash, statement: SignedFullStatement) -> [UInt8] {
+        struct Body: Encodable {
+            let relayParent: Hash
+            let statement: SignedFullStatement
+        }
+        // Safe because: statements always encode.
+        return Array(try! JSONOutput.encode(Body(relayParent: relayParent, statement: statement)))
+    }
+
+    static func batchBody(relayParent: Hash, statements: [SignedFullStatement]) -> [UInt8] {
+        struct Body: Encodable {
+            let relayParent: Hash
+            let statements: [SignedFullStatement]
+        }
+        // Safe because: statements always encode.
+        return Array(try! JSONOutput.encode(Body(relayParent: relayParent, statements: statements)))
+    }
+
+    /// Posts every body, `concurrency` requests in flight; within one worker, order is kept.
+    static func post(_ bodies: [[UInt8]], to url: String, curl: CurlClient, concurrency: Int = concurrency) async {
+        let workers = max(1, min(concurrency, bodies.count))
+        await withTaskGroup(of: Void.self) { group in
+            for w in 0..<workers {
+                group.addTask {
+                    for i in stride(from: w, to: bodies.count, by: workers) {
+                        _ = try? await curl.send(
+                            CurlRequest(
+                                method: "POST", url: url, headers: [("Content-Type", "application/json")], body: bodies[i],
+                                timeout: .seconds(60)))
+                    }
+                }
+            }
+        }
+    }
+
+    static func bareHandlerRate(curl: CurlClient) async -> Double {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("backingd-http-bench")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["bare", "0", "4"]
+        let output = Pipe()
+        process.standardOutput = output
+        do { try process.run() } catch {
+            print("bare handler baseline unavailable (build backingd-http-bench): \(error)")
+            return .nan
+        }
+        defer { process.terminate() }
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        guard let port = line.split(separator: " ").last.flatMap({ UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+            return .nan
+        }
+        let body = Array(#"{"hello":"backingd bench"}"#.utf8)
+        let count = 20_000
+        let start = ContinuousClock.now
+        await post([[UInt8]](repeating: body, count: count), to: "http://127.0.0.1:\(port)/echo", curl: curl)
+        return Double(count) / seconds(since: start)
+    }
+
+    static func measureVerify(_ statements: [SignedFullStatement], keys: [Sr25519Keypair]) -> Double {
+        let context = SigningContext(sessionIndex: 1, parentHash: H256(repeating: 0x11))
+        let start = ContinuousClock.now
+        for statement in statements {
+            precondition(statement.isSignatureValid(context: context, validator: keys[Int(statement.validatorIndex.rawValue)].publicKey))
+        }
+        return Double(statements.count) / seconds(since: start)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = (ContinuousClock.now - start).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let c = duration.components
+        return Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
+    }
+}
