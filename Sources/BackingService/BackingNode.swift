@@ -24,8 +24,12 @@ public final class BackingNode: Sendable {
     let logger: Logger
 
     /// Assembles the node.
+    /// - Parameter extraRoutes: adds routes beyond the contract's (the devnet's `/v1/devnet`); the
+    ///   contract's routes and the dashboard fallback are in place when it runs.
     /// - Throws: ``ConfigurationError`` for a bad setting; storage errors when the data folder is unusable.
-    public init(configuration: ServiceConfiguration, logger: Logger) throws {
+    public init(
+        configuration: ServiceConfiguration, logger: Logger, extraRoutes: (inout Router) -> Void = { _ in }
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         let fileManager = FileManager.default
@@ -52,14 +56,16 @@ public final class BackingNode: Sendable {
         let fetcher = HTTPPoVFetcher(peers: try Self.peers(configuration), client: curl)
         subsystem = BackingSubsystem(
             keypair: keypair,
-            ports: BackingPorts(validator: validator, povFetcher: fetcher, availabilityStore: availability, sink: outbox),
+            ports: BackingPorts(
+                validator: validator, povFetcher: fetcher, availabilityStore: availability, sink: outbox),
             configuration: BackingConfiguration(validationConcurrency: configuration.validationConcurrency),
             metricsFactory: metrics, logger: logger)
 
         let context = ServiceContext(
             subsystem: subsystem, outbox: outbox, availability: availability, validationCode: codeStore,
             metricsText: { registry.emitToBuffer() }, openAPI: OpenAPIDocument.bytes)
-        let router = Self.router(context: context, configuration: configuration)
+        var router = Self.router(context: context, configuration: configuration)
+        extraRoutes(&router)
         let (host, port) = try configuration.listenAddress()
         server = HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -71,7 +77,8 @@ public final class BackingNode: Sendable {
             Task { [logger] in
                 do {
                     let stored = try await codeStore.store(AdderParachain.validationCode)
-                    logger.info("dev: adder parachain registered for para 100", metadata: ["codeHash": "\(stored.hash)"])
+                    logger.info(
+                        "dev: adder parachain registered for para 100", metadata: ["codeHash": "\(stored.hash)"])
                 } catch {
                     logger.error("dev: registering the adder parachain failed", metadata: ["error": "\(error)"])
                 }
