@@ -56,8 +56,7 @@ public final class BackingNode: Sendable {
         let fetcher = HTTPPoVFetcher(peers: try Self.peers(configuration), client: curl)
         subsystem = BackingSubsystem(
             keypair: keypair,
-            ports: BackingPorts(
-                validator: validator, povFetcher: fetcher, availabilityStore: availability, sink: outbox),
+            ports: BackingPorts(validator: validator, povFetcher: fetcher, availabilityStore: availability, sink: outbox),
             configuration: BackingConfiguration(validationConcurrency: configuration.validationConcurrency),
             metricsFactory: metrics, logger: logger)
 
@@ -77,8 +76,7 @@ public final class BackingNode: Sendable {
             Task { [logger] in
                 do {
                     let stored = try await codeStore.store(AdderParachain.validationCode)
-                    logger.info(
-                        "dev: adder parachain registered for para 100", metadata: ["codeHash": "\(stored.hash)"])
+                    logger.info("dev: adder parachain registered for para 100", metadata: ["codeHash": "\(stored.hash)"])
                 } catch {
                     logger.error("dev: registering the adder parachain failed", metadata: ["error": "\(error)"])
                 }
