@@ -56,6 +56,8 @@ extension Devnet {
         while !Task.isCancelled {
             let start = ContinuousClock.now
             let leaf = chain.nextLeaf(heads: collators.heads)
+            // Make room first, so that no more than `activeLeaves` are ever active.
+            while active.count >= configuration.activeLeaves { await driver.deactivate(active.removeFirst()) }
             try await driver.activate(leaf)
             active.append(leaf.hash)
 
@@ -78,7 +80,6 @@ extension Devnet {
             record(settlement.report)
             onBlock(settlement.report)
 
-            while active.count > configuration.activeLeaves { await driver.deactivate(active.removeFirst()) }
             produced += 1
             if let blocks = configuration.blocks, produced >= blocks { break }
             do { try await Task.sleep(until: start + configuration.blockTime, clock: .continuous) } catch { break }

@@ -44,18 +44,18 @@ struct DevnetCommand: AsyncParsableCommand {
         let devnet = Devnet(configuration: configuration, logger: Logger(label: "backingd.devnet"))
         try await devnet.start()
         let urls = await devnet.urls
-        print("devnet: \(validators) validators, \(paras) paras, a block every \(blockTime) s")
+        say("devnet: \(validators) validators, \(paras) paras, a block every \(blockTime) s")
         for (i, url) in urls.enumerated() {
-            print("  \(DevnetConfiguration.validatorSeed(i).dropFirst(2)): \(url)  (dashboard \(url)/)")
+            say("  \(DevnetConfiguration.validatorSeed(i).dropFirst(2)): \(url)  (dashboard \(url)/)")
         }
-        let runner = Task { try await devnet.run { print($0.progressLine) } }
+        let runner = Task { try await devnet.run { say($0.progressLine) } }
         let stopper = Task {
             await SignalWaiter.waitForTermination()
             runner.cancel()
         }
         let outcome = await runner.result
         stopper.cancel()
-        print("devnet: stopping")
+        say("devnet: stopping")
         await devnet.shutdown()
         try outcome.get()
     }
@@ -78,4 +78,10 @@ enum PublicFolder {
         }
         return "Public"
     }
+}
+
+/// Writes a line to standard output at once (`print` buffers when the output is a pipe, and a
+/// progress line should show when its block is done).
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
