@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 PORT=${DASHBOARD_PORT:-9180}
 PNG=${DASHBOARD_PNG:-dashboard.png}
+case "$PNG" in /*) ;; *) PNG="$PWD/$PNG" ;; esac
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 
 if ! command -v chromium >/dev/null; then
@@ -22,6 +23,7 @@ BIN="$($SWIFT build $SWIFT_BUILD_FLAGS --show-bin-path)/backingd"
 
 WORK=$(mktemp -d)
 DEVNET_PID=""
+: >"$WORK/devnet.log"
 cleanup() {
   if [ -n "$DEVNET_PID" ]; then kill "$DEVNET_PID" 2>/dev/null || true; wait "$DEVNET_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
@@ -47,7 +49,7 @@ chrome() {
 }
 URL="http://127.0.0.1:$PORT/"
 chrome --dump-dom "$URL" >"$WORK/dom.html" 2>"$WORK/chrome.log" || true
-chrome --window-size=1400,1700 --screenshot="$PWD/$PNG" "$URL" >/dev/null 2>>"$WORK/chrome.log" || true
+chrome --window-size=1400,1700 --screenshot="$PNG" "$URL" >/dev/null 2>>"$WORK/chrome.log" || true
 
 status=0
 if grep -q 'CONSOLE' "$WORK/chrome.log"; then
