@@ -5,7 +5,7 @@ APT_PACKAGES := libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev libdecaf-de
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run test erasure-differential bench oracle format lint clean
+.PHONY: deps build release run devnet dashboard-check test erasure-differential bench oracle format lint clean
 
 ## Install the missing apt packages (runs apt-get only when something is missing).
 deps:
@@ -27,10 +27,20 @@ release: deps
 run: release
 	$$($(SWIFT) build -c release --show-bin-path)/backingd serve --dev
 
-## Build and run every test, then the erasure-coding differential check.
+## A local backing network until Ctrl-C: 6 validators (//Alice…//Ferdie) on 127.0.0.1:9100-9105, 2 adder
+## paras, a block every 6 s; dashboard at http://127.0.0.1:9100/. Other settings: make devnet DEVNET_ARGS="--block-time 2".
+devnet: build
+	$$($(SWIFT) build --show-bin-path)/backingd devnet $(DEVNET_ARGS)
+
+## The dashboard in headless Chromium against a short devnet (installs Debian chromium if missing); writes dashboard.png.
+dashboard-check: deps
+	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
+
+## Build and run every test, then the erasure-coding differential check and the dashboard check.
 test: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
+	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
 	$(SWIFT) test --skip-build
 
 ## Our erasure-coding chunks against the PyPI encoder reed-solomon-leopard (own virtualenv .venv-erasure/).

@@ -103,11 +103,20 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings),
 
+        // A local backing network in one process: N nodes wired over HTTP and a simulated relay chain.
+        .target(
+            name: "Devnet",
+            dependencies: [
+                "BackingService", "Backing", "Validation", "Primitives", "Crypto", "Webhooks", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
         // The command line.
         .executableTarget(
             name: "backingd",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Validation", "BackingService",
+                "Primitives", "Crypto", "ErasureCoding", "Validation", "BackingService", "Devnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -188,6 +197,13 @@ let package = Package(
                 "backingd", "Backing", "BackingService", "Crypto", "ErasureCoding", "HTTPServer", "Primitives",
                 "Validation", "Webhooks", "TestSupport", "CSodium",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // A 6-node devnet in-process: every para backed at every block, all nodes agreeing.
+        .testTarget(
+            name: "DevnetTests",
+            dependencies: [
+                "Devnet", "Backing", "Primitives", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.

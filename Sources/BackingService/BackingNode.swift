@@ -26,8 +26,12 @@ public final class BackingNode: Sendable {
     let logger: Logger
 
     /// Assembles the node.
+    /// - Parameter extraRoutes: adds routes beyond the contract's (the devnet's `/v1/devnet`); the
+    ///   contract's routes and the dashboard fallback are in place when it runs.
     /// - Throws: ``ConfigurationError`` for a bad setting; storage errors when the data folder is unusable.
-    public init(configuration: ServiceConfiguration, logger: Logger) throws {
+    public init(
+        configuration: ServiceConfiguration, logger: Logger, extraRoutes: (inout Router) -> Void = { _ in }
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         let fileManager = FileManager.default
@@ -62,8 +66,10 @@ public final class BackingNode: Sendable {
         let context = ServiceContext(
             subsystem: subsystem, outbox: outbox, availability: availability, validationCode: codeStore,
             metricsText: { registry.emitToBuffer() }, openAPI: OpenAPIDocument.bytes)
-        let router = Self.router(context: context, configuration: configuration)
+        var router = Self.router(context: context, configuration: configuration)
+        // The contract's routes only: extra ones (devnet's) are not part of the documented API.
         routes = router.routes.map { ($0.method.rawValue, $0.pattern) }
+        extraRoutes(&router)
         let (host, port) = try configuration.listenAddress()
         server = HTTPServer(
             configuration: HTTPServerConfiguration(

@@ -1,0 +1,249 @@
+// backingd dashboard: polls this node's API once a second and draws it. Plain DOM, no dependencies.
+// Data goes into the page with textContent only (never innerHTML), so no payload can inject markup.
+"use strict";
+
+const POLL_MS = 1000;
+let devnet = undefined; // undefined: not asked yet; null: this node is not part of a devnet.
+
+/** Creates an element: el("td", {class: "hash", title: "…"}, "text", childNode…). */
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "style") node.style.cssText = value;
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Replaces the children of #id. */
+function fill(id, ...children) {
+  document.getElementById(id).replaceChildren(...children.flat());
+}
+
+/** 0x1234…abcd, with the full hash as a tooltip. */
+function short(hash) {
+  return el("span", { class: "hash", title: hash }, hash ? `${hash.slice(0, 8)}…${hash.slice(-4)}` : "—");
+}
+
+async function getJSON(path) {
+  const response = await fetch(path, { cache: "no-store" });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// ---------------------------------------------------------------- /metrics
+
+/** Prometheus text → [{name, labels, value}]. */
+function parseMetrics(text) {
+  const samples = [];
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const match = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})?\s+(\S+)/);
+    if (!match) continue;
+    const labels = {};
+    for (const pair of (match[3] || "").matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2];
+    samples.push({ name: match[1], labels, value: Number(match[4]) });
+  }
+  return samples;
+}
+
+/** The sum of a metric's samples whose labels include `where`. */
+function sum(samples, name, where = {}) {
+  return samples
+    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
+    .reduce((total, s) => total + s.value, 0);
+}
+
+function figure(label, value, tone) {
+  return el("div", { class: `figure ${tone || ""}` },
+    el("div", { class: "value" }, Number.isFinite(value) ? value.toLocaleString("en") : value),
+    el("div", { class: "label" }, label));
+}
+
+function drawFigures(samples) {
+  const statementSeconds = sum(samples, "parachain_candidate_backing_process_statement_sum");
+  const statementCount = sum(samples, "parachain_candidate_backing_process_statement_count");
+  const rejected = sum(samples, "backingd_statements_rejected_total");
+  const serverErrors = samples
+    .filter((s) => s.name === "backingd_http_requests_total" && String(s.labels.status).startsWith("5"))
+    .reduce((total, s) => total + s.value, 0);
+  fill("figures",
+    figure("candidates backed", sum(samples, "backingd_candidates_backed_total")),
+    figure("candidates seconded", sum(samples, "parachain_candidate_backing_candidates_seconded_total")),
+    figure("statements signed", sum(samples, "parachain_candidate_backing_signed_statements_total")),
+    figure("statements imported", statementCount),
+    figure("mean statement import",
+      statementCount ? `${((statementSeconds / statementCount) * 1000).toFixed(2)} ms` : "—"),
+    figure("statements rejected", rejected, rejected > 0 ? "warn" : ""),
+    figure("validations running", sum(samples, "backingd_validations_running")),
+    figure("validation queue", sum(samples, "backingd_validation_queue_length")),
+    figure("HTTP requests", sum(samples, "backingd_http_requests_total")),
+    figure("HTTP 5xx", serverErrors, serverErrors > 0 ? "bad" : ""));
+}
+
+// ---------------------------------------------------------------- leaves and candidates
+
+/** The strict majority of a group (the seed's rule, n/2 + 1). */
+function quorum(groupSize) {
+  return Math.floor(groupSize / 2) + 1;
+}
+
+function voteBar(votes, groupSize) {
+  const needed = quorum(groupSize);
+  const width = groupSize ? Math.min(100, (votes / groupSize) * 100) : 0;
+  return el("div", { class: "votes", title: `${votes} of ${groupSize} votes, ${needed} needed` },
+    el("div", { class: `fill ${votes >= needed ? "quorum" : ""}`, style: `width:${width}%` }),
+    el("div", { class: "quorum-mark", style: `left:${(needed / Math.max(groupSize, 1)) * 100}%` }),
+    el("div", { class: "text" }, `${votes}/${groupSize} · need ${needed}`));
+}
+
+function drawLeaves(leaves) {
+  leaves.sort((a, b) => b.number - a.number);
+  const ours = leaves.find((l) => l.validatorIndex !== null);
+  document.getElementById("leaves-summary").textContent = leaves.length ? `${leaves.length} active` : "";
+  if (!leaves.length) return fill("leaves", el("p", { class: "empty" }, "No active leaf."));
+  fill("leaves", leaves.map((leaf) => {
+    const groups = Object.entries(leaf.groups).sort(([a], [b]) => a - b);
+    const mine = leaf.assignment ? leaf.assignment.paraId : null;
+    return el("div", { class: "leaf", "data-leaf": leaf.hash },
+      el("h3", {}, `#${leaf.number}`, short(leaf.hash)),
+      el("div", { class: "meta" },
+        `session ${leaf.sessionIndex} · validator ${leaf.validatorIndex ?? "— (observer)"} · assignment `,
+        mine === null ? "none" : el("strong", {}, `para ${mine}`),
+        leaf.seconded ? " · seconded " : "", leaf.seconded ? short(leaf.seconded) : ""),
+      el("div", { class: "groups" }, groups.map(([para, members]) =>
+        el("span", { class: `group ${Number(para) === mine ? "ours" : ""}` },
+          `para ${para}: [${members.join(", ")}]`))),
+      leaf.candidates.length
+        ? leaf.candidates.map((c) => {
+          const size = (leaf.groups[String(c.paraId)] || []).length;
+          return el("div", { class: "candidate", "data-candidate": c.candidateHash },
+            short(c.candidateHash), el("span", {}, c.paraId), voteBar(c.validityVotes, size),
+            c.backed ? el("span", { class: "badge ok" }, "backed") : el("span", { class: "badge muted" }, "voting"));
+        })
+        : el("div", { class: "empty" }, "No candidate yet."));
+  }));
+  return ours;
+}
+
+function drawBacked(leaves) {
+  const rows = [];
+  for (const leaf of leaves) {
+    for (const c of leaf.candidates.filter((c) => c.backed)) {
+      rows.push(el("tr", { "data-backed-candidate": c.candidateHash },
+        el("td", {}, short(c.candidateHash)), el("td", {}, c.paraId), el("td", {}, `#${leaf.number}`),
+        el("td", { class: "ok" }, c.validityVotes)));
+    }
+  }
+  fill("backed", rows);
+  document.getElementById("backed-empty").hidden = rows.length > 0;
+}
+
+function drawMisbehaviours(leaves) {
+  const rows = [];
+  for (const leaf of leaves) {
+    for (const report of leaf.misbehaviours) {
+      const m = report.misbehavior || {};
+      rows.push(el("tr", {}, el("td", {}, `#${leaf.number}`), el("td", {}, report.validatorIndex),
+        el("td", { class: "bad" }, m.kind || "?"), el("td", {}, m.variant || "")));
+    }
+  }
+  fill("misbehaviours", rows);
+  document.getElementById("misbehaviours-empty").hidden = rows.length > 0;
+}
+
+// ---------------------------------------------------------------- outbox
+
+function drawOutbox(pending, failed, samples) {
+  const retrying = pending.filter((d) => d.attempts > 0);
+  fill("outbox-figures",
+    figure("pending", pending.length - retrying.length),
+    figure("retrying", retrying.length, retrying.length ? "warn" : ""),
+    figure("dead (gave up)", failed.length, failed.length ? "bad" : ""),
+    figure("delivered", sum(samples, "backingd_webhook_deliveries_total", { result: "delivered" })),
+    figure("retries", sum(samples, "backingd_webhook_deliveries_total", { result: "retried" })));
+  const rows = [...failed.map((d) => ["dead", d]), ...pending.map((d) => [d.attempts ? "retrying" : "pending", d])]
+    .slice(0, 25)
+    .map(([status, d]) => el("tr", {},
+      el("td", { class: status === "dead" ? "bad" : status === "retrying" ? "warn" : "" }, status),
+      el("td", {}, d.event), el("td", { class: "hash" }, d.url), el("td", {}, d.attempts),
+      el("td", { class: "muted" }, d.lastError || ""), el("td", { class: "muted" }, d.createdAt)));
+  fill("outbox", rows);
+  document.getElementById("outbox-empty").hidden = rows.length > 0;
+}
+
+// ---------------------------------------------------------------- devnet
+
+function drawDevnet(info) {
+  const section = document.getElementById("network-section");
+  section.hidden = false;
+  const t = info.totals;
+  document.getElementById("network-summary").textContent =
+    `${info.nodes.length} validators · paras ${info.paraIds.join(", ")} · a block every ${info.blockTimeMs / 1000} s · ` +
+    `${t.blocks} blocks, ${t.parasBacked} backed, ${t.parasMissed} missed, ${t.disagreements} disagreements`;
+  fill("nodes", info.nodes.map((n) => el("a", {
+    class: `node ${n.url.endsWith(`:${location.port}`) ? "self" : ""}`, href: `${n.url}/`, title: n.publicKey,
+  }, el("span", { class: "index" }, n.index), n.name)));
+  fill("blocks-head", el("th", {}, "block"), el("th", {}, "hash"),
+    info.paraIds.map((p) => el("th", {}, `para ${p}`)), el("th", {}, "statements"), el("th", {}, "nodes agree"));
+  fill("blocks-body", info.blocks.slice(0, 10).map((b) => el("tr", {},
+    el("td", {}, `#${b.number}`), el("td", {}, short(b.hash)),
+    info.paraIds.map((p) => {
+      const para = b.paras.find((x) => x.paraId === p);
+      if (!para) return el("td", { class: "muted" }, "—");
+      const by = info.nodes[para.seconder] ? info.nodes[para.seconder].name : para.seconder;
+      return el("td", { title: para.problem || `group [${para.group.join(", ")}], seconded by ${by}` },
+        para.backed ? el("span", { class: "ok" }, "✓ backed") : el("span", { class: "bad" }, "✗ missed"),
+        el("span", { class: "muted" },
+          ` ${para.votes} votes · ${para.latencyMs != null ? `${Math.round(para.latencyMs)} ms` : "—"} · ${by}`));
+    }),
+    el("td", {}, b.statements),
+    el("td", {}, b.nodesAgree ? el("span", { class: "ok" }, "yes") : el("span", { class: "bad" }, "NO")))));
+}
+
+// ---------------------------------------------------------------- loop
+
+async function tick() {
+  const status = document.getElementById("status");
+  try {
+    if (devnet === undefined) {
+      // Only devnet nodes serve /v1/devnet; ask once, so a plain node logs one 404 at most.
+      const response = await fetch("v1/devnet", { cache: "no-store" });
+      devnet = response.ok ? await response.json() : null;
+    } else if (devnet) {
+      devnet = await getJSON("v1/devnet");
+    }
+    const [leaves, metricsText, pending, failed] = await Promise.all([
+      getJSON("v1/leaves"),
+      fetch("metrics", { cache: "no-store" }).then((r) => r.text()),
+      getJSON("v1/webhooks/deliveries?status=pending&limit=1000"),
+      getJSON("v1/webhooks/deliveries?status=failed&limit=1000"),
+    ]);
+    const samples = parseMetrics(metricsText);
+    const ours = drawLeaves(leaves);
+    drawBacked(leaves);
+    drawMisbehaviours(leaves);
+    drawFigures(samples);
+    drawOutbox(pending, failed, samples);
+    if (devnet) drawDevnet(devnet);
+    const self = devnet && devnet.nodes.find((n) => n.url.endsWith(`:${location.port}`));
+    document.getElementById("identity").textContent = self
+      ? `${self.name} · validator ${self.index} · ${location.host}`
+      : ours ? `validator ${ours.validatorIndex} · ${location.host}` : `${location.host}`;
+    status.className = "status live";
+    status.textContent = `live · ${new Date().toLocaleTimeString("en-GB")}`;
+  } catch (error) {
+    status.className = "status down";
+    status.textContent = `unreachable: ${error.message}`;
+  } finally {
+    setTimeout(tick, POLL_MS);
+  }
+}
+
+tick();

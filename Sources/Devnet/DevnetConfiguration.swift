@@ -1,0 +1,64 @@
+import Foundation
+
+/// What `backingd devnet` is told: how many validators and paras, where the nodes listen, how fast
+/// the relay chain goes.
+public struct DevnetConfiguration: Sendable {
+    /// Number of validator nodes (each a full backingd node).
+    public var validators = 6
+    /// Number of adder parachains (para ids 100, 101, …), each on its own availability core.
+    public var paras = 2
+    /// Node i listens on 127.0.0.1:(basePort + i); 0 lets every node pick a free port (tests).
+    public var basePort = 9100
+    /// Time between relay-chain blocks.
+    public var blockTime: Duration = .seconds(6)
+    /// Groups rotate across the cores every this many blocks (`groupRotationFrequency`).
+    public var groupRotationFrequency: UInt32 = 3
+    /// How many of the newest leaves stay active; older ones are deactivated.
+    public var activeLeaves = 3
+    /// Parent folder of the nodes' data folders; `nil` makes a fresh temporary one.
+    public var dataDirectory: String?
+    /// The dashboard folder every node serves at `/`.
+    public var publicDirectory = "Public"
+    /// Stop after this many blocks (`nil` runs until cancelled).
+    public var blocks: Int?
+
+    public init() {}
+
+    /// The para ids of the devnet: 100, 101, …
+    public var paraIds: [UInt32] { (0..<paras).map { 100 + UInt32($0) } }
+
+    /// The secret URI of validator `index`: the Substrate dev accounts first (Alice, Bob, Charlie, Dave,
+    /// Eve, Ferdie), then `//Validator7`, `//Validator8`, … (1-based), a scheme any tool can derive.
+    public static func validatorSeed(_ index: Int) -> String {
+        let dev = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"]
+        return index < dev.count ? "//\(dev[index])" : "//Validator\(index + 1)"
+    }
+
+    /// The collator key of a para: `//Collator100`, `//Collator101`, …
+    public static func collatorSeed(_ paraId: UInt32) -> String { "//Collator\(paraId)" }
+
+    /// Checks the numbers make a network: at least one validator per para group.
+    public func validate() throws(DevnetError) {
+        guard paras >= 1 else { throw .invalid("--paras must be at least 1") }
+        guard validators >= paras else {
+            throw .invalid("--validators must be at least --paras (every para needs a backing group)")
+        }
+        guard validators <= 100 else { throw .invalid("--validators above 100 is not supported") }
+        guard blockTime >= .milliseconds(200) else { throw .invalid("--block-time must be at least 0.2 s") }
+        guard basePort == 0 || basePort + validators <= 65_535 else { throw .invalid("--base-port too high") }
+        guard activeLeaves >= 1 else { throw .invalid("at least one leaf must stay active") }
+    }
+}
+
+/// Why a devnet could not start or run.
+public enum DevnetError: Error, CustomStringConvertible {
+    case invalid(String)
+    case http(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message): message
+        case .http(let message): message
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Backing
+import Foundation
+import Primitives
+import Validation
+
+/// Activates and deactivates leaves on every node (`POST /v1/leaves`, `DELETE /v1/leaves/{hash}`),
+/// as the overseer's `ActiveLeavesUpdate` does on a real validator.
+struct RelayChainDriver: Sendable {
+    let client: DevnetClient
+    let nodes: [String]
+
+    /// Activates `leaf` on every node at once; fails if any node refuses it.
+    func activate(_ leaf: Leaf) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for url in nodes {
+                group.addTask {
+                    let (status, data) = try await client.send("POST", "\(url)/v1/leaves", json: leaf)
+                    guard status == 201 else {
+                        throw DevnetError.http(
+                            "activating leaf #\(leaf.number) on \(url): \(status) \(String(decoding: data, as: UTF8.self))"
+                        )
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Deactivates `hash` on every node (a node that no longer knows it is fine).
+    func deactivate(_ hash: Hash) async {
+        await withTaskGroup(of: Void.self) { group in
+            for url in nodes {
+                group.addTask {
+                    _ = try? await client.send("DELETE", "\(url)/v1/leaves/\(hash.hex)", json: nil as Int?)
+                }
+            }
+        }
+    }
+}
+
+extension Devnet {
+    /// Drives the relay chain: a block every ``DevnetConfiguration/blockTime``, each activated on every
+    /// node, one collation per para seconded on its backing group, then provisioned; returns after
+    /// `configuration.blocks` blocks, or when the task is cancelled.
+    /// - Parameter onBlock: called with each block's report (the command prints its progress line).
+    public func run(onBlock: @Sendable (BlockReport) -> Void = { _ in }) async throws {
+        let paraIds = configuration.paraIds.map { ParaId($0) }
+        let validators = infoNodes.map(\.publicKey)
+        var chain = RelayChain(
+            validators: validators, paraIds: paraIds, rotationFrequency: configuration.groupRotationFrequency)
+        var collators = try Collators(paraIds: paraIds)
+        let driver = RelayChainDriver(client: client, nodes: urls)
+        let provisioner = Provisioner(client: client, nodes: urls)
+        var active: [Hash] = []
+        var produced = 0
+        while !Task.isCancelled {
+            let start = ContinuousClock.now
+            let leaf = chain.nextLeaf(heads: collators.heads)
+            // Make room first, so that no more than `activeLeaves` are ever active.
+            while active.count >= configuration.activeLeaves { await driver.deactivate(active.removeFirst()) }
+            try await driver.activate(leaf)
+            active.append(leaf.hash)
+
+            var groups: [ParaId: [ValidatorIndex]] = [:]
+            var handouts: [(AdderCollator.Collation, Int)] = []
+            for (core, paraId) in paraIds.enumerated() {
+                let group = chain.group(forCore: core, at: leaf.number)
+                groups[paraId] = group
+                // The collator picks a different member of the group each block, so every node seconds.
+                let seconder = Int(group[Int(leaf.number) % group.count].rawValue)
+                handouts.append((try collators.collate(paraId, on: leaf), seconder))
+            }
+            let secondings = await Self.second(handouts, urls: urls, client: client)
+
+            // Backing must settle within the block (a real block author has the same deadline).
+            let deadline = start + configuration.blockTime * 0.8
+            let settlement = await provisioner.settle(
+                leaf: leaf, secondings: secondings, groups: groups, deadline: deadline)
+            for candidate in settlement.included { collators.include(candidate) }
+            record(settlement.report)
+            onBlock(settlement.report)
+
+            produced += 1
+            if let blocks = configuration.blocks, produced >= blocks { break }
+            do { try await Task.sleep(until: start + configuration.blockTime, clock: .continuous) } catch { break }
+        }
+    }
+
+    /// Hands every collation to its seconder at once.
+    private static func second(
+        _ handouts: [(AdderCollator.Collation, Int)], urls: [String], client: DevnetClient
+    ) async -> [Collators.Seconding] {
+        await withTaskGroup(of: (Int, Collators.Seconding).self) { group in
+            for (i, (collation, seconder)) in handouts.enumerated() {
+                group.addTask {
+                    (i, await Collators.second(collation, to: seconder, url: urls[seconder], client: client))
+                }
+            }
+            var results: [(Int, Collators.Seconding)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Devnet
+import Foundation
+import Logging
+
+/// `backingd devnet`: N validator nodes on loopback, wired as a network, and a relay chain driving
+/// them; one progress line per block until Ctrl-C.
+struct DevnetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devnet",
+        abstract: "Run a local backing network: N nodes (//Alice, //Bob, …) on 127.0.0.1:(base-port + i).")
+
+    @Option(help: "Number of validator nodes.") var validators = 6
+    @Option(help: "Number of adder parachains (para ids 100, 101, …).") var paras = 2
+    @Option(help: "Node i listens on 127.0.0.1:(base-port + i).") var basePort = 9100
+    @Option(help: "Seconds between relay-chain blocks (decimals allowed).") var blockTime: Double = 6
+    @Option(help: "Groups rotate across cores every this many blocks (0: never).") var groupRotation: UInt32 = 3
+    @Option(help: "Stop after this many blocks (default: run until stopped).") var blocks: Int?
+    @Option(help: "Folder for the nodes' databases (default: a temporary folder, removed on exit).")
+    var dataDir: String?
+    @Option(help: "The dashboard folder served at / (default: Public, found next to the binary's checkout).")
+    var publicDir: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            // The nodes' own logs would drown the progress lines; BACKINGD_LOG_LEVEL=info brings them back.
+            handler.logLevel =
+                ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+                ?? .warning
+            return handler
+        }
+        var configuration = DevnetConfiguration()
+        configuration.validators = validators
+        configuration.paras = paras
+        configuration.basePort = basePort
+        configuration.blockTime = .milliseconds(Int((blockTime * 1000).rounded()))
+        configuration.groupRotationFrequency = groupRotation
+        configuration.blocks = blocks
+        configuration.dataDirectory = dataDir
+        configuration.publicDirectory = publicDir ?? PublicFolder.locate()
+        do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+
+        let devnet = Devnet(configuration: configuration, logger: Logger(label: "backingd.devnet"))
+        try await devnet.start()
+        let urls = await devnet.urls
+        say("devnet: \(validators) validators, \(paras) paras, a block every \(blockTime) s")
+        for (i, url) in urls.enumerated() {
+            say("  \(DevnetConfiguration.validatorSeed(i).dropFirst(2)): \(url)  (dashboard \(url)/)")
+        }
+        let runner = Task { try await devnet.run { say($0.progressLine) } }
+        let stopper = Task {
+            await SignalWaiter.waitForTermination()
+            runner.cancel()
+        }
+        let outcome = await runner.result
+        stopper.cancel()
+        say("devnet: stopping")
+        await devnet.shutdown()
+        try outcome.get()
+    }
+}
+
+/// Finds the dashboard: `Public` in the working directory, else in the checkout the binary was built
+/// in (`.build/debug/backingd` → `./Public`), so `backingd devnet` works from anywhere in the repo.
+enum PublicFolder {
+    static func locate() -> String {
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: "Public/index.html") { return "Public" }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = folder.appendingPathComponent("Public")
+            if fileManager.fileExists(atPath: candidate.appendingPathComponent("index.html").path) {
+                return candidate.path
+            }
+            folder.deleteLastPathComponent()
+        }
+        return "Public"
+    }
+}
+
+/// Writes a line to standard output at once (`print` buffers when the output is a pipe, and a
+/// progress line should show when its block is done).
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
