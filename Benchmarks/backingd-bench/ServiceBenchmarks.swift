@@ -36,7 +36,16 @@ enum ServiceBenchmarks {
     }
 
     static func run() async {
-        print("== service over loopback HTTP (100 paras × 5 validators, \(concurrency) concurrent requests) ==")
+        // Every event (2,500 dispute notifications per leaf go through the outbox and out to the receiver),
+        // then only provisioner.backed (the import path without the dispute web-hook load).
+        await run(subscription: "*")
+        await run(subscription: "provisioner.backed")
+    }
+
+    static func run(subscription: String) async {
+        print(
+            "== service over loopback HTTP (100 paras × 5 validators, \(concurrency) concurrent requests; web-hooks: \(subscription)) =="
+        )
         var quiet = Logger(label: "bench")
         quiet.logLevel = .error
         let keys = (0..<(paras * groupSize)).map { index in
@@ -50,9 +59,10 @@ enum ServiceBenchmarks {
 
         var configuration = ServiceConfiguration()
         configuration.listen = "127.0.0.1:0"
-        configuration.dataDirectory = FileManager.default.temporaryDirectory
+        configuration.dataDirectory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("backingd-bench-\(UUID().uuidString)").path
-        configuration.webhooks = ["*=http://127.0.0.1:\(receiverServer.port)/hooks"]
+        configuration.webhooks = ["\(subscription)=http://127.0.0.1:\(receiverServer.port)/hooks"]
         let node: BackingNode
         do {
             node = try BackingNode(configuration: configuration, logger: quiet)
@@ -66,15 +76,25 @@ enum ServiceBenchmarks {
         // Baseline 2: single-core verification of the statements.
         let (single, batch) = statements(keys: keys, relayParent: H256(repeating: 0x11))
         let verifyRate = measureVerify(single, keys: keys)
-        print(String(format: "baseline: bare libmicrohttpd handler %8.0f req/s; sr25519 verify, 1 core %8.0f/s", bareRate, verifyRate))
+        print(
+            String(
+                format: "baseline: bare libmicrohttpd handler %8.0f req/s; sr25519 verify, 1 core %8.0f/s", bareRate,
+                verifyRate))
 
         // One statement per request.
         await activate(keys: keys, hash: H256(repeating: 0x11), base: base, curl: curl)
         let start = ContinuousClock.now
-        let ordered = single.filter { if case .seconded = $0.payload { true } else { false } } + single.filter { if case .valid = $0.payload { true } else { false } }
-        await post(ordered.map { body(relayParent: H256(repeating: 0x11), statement: $0) }, to: base + "/v1/statements", curl: curl)
+        let ordered =
+            single.filter { if case .seconded = $0.payload { true } else { false } }
+            + single.filter { if case .valid = $0.payload { true } else { false } }
+        await post(
+            ordered.map { body(relayParent: H256(repeating: 0x11), statement: $0) }, to: base + "/v1/statements",
+            curl: curl)
         let singleRate = Double(single.count) / seconds(since: start)
-        print(String(format: "one statement per request: %8.0f statements/s  (%.2f × bare handler; target ≥ 0.8)", singleRate, singleRate / bareRate))
+        print(
+            String(
+                format: "one statement per request: %8.0f statements/s  (%.2f × bare handler; target ≥ 0.8)",
+                singleRate, singleRate / bareRate))
 
         // Batches of 250 on a second leaf.
         let relayParent2 = H256(repeating: 0x22)
@@ -91,8 +111,12 @@ enum ServiceBenchmarks {
         let batchRate = Double(batch2.joined().count) / seconds(since: batchStart)
         print(
             String(
-                format: "batches of 250:            %8.0f statements/s  (%.2f × 2 × single-core verify; target ≥ 0.8)", batchRate,
+                format: "batches of 250:            %8.0f statements/s  (%.2f × 2 × single-core verify; target ≥ 0.8)",
+                batchRate,
                 batchRate / (2 * verifyRate)))
+
+        // Let the outbox drain first, so that the latency below is not queued behind earlier deliveries.
+        await drain(base: base, curl: curl)
 
         // Latency: the statement that completes a quorum → its provisioner.backed delivered.
         let relayParent3 = H256(repeating: 0x33)
@@ -102,46 +126,80 @@ enum ServiceBenchmarks {
         // Per para: the first candidate's Seconded and 2 Valid (quorum 3 of 5), then time the third vote.
         for p in 0..<paras {
             let group = latencyStatements.filter { Int($0.validatorIndex.rawValue) / groupSize == p }
-            guard let seconded = group.first(where: { if case .seconded = $0.payload { true } else { false } }) else { continue }
+            guard let seconded = group.first(where: { if case .seconded = $0.payload { true } else { false } }) else {
+                continue
+            }
             let hash = seconded.payload.candidateHash
             let votes = group.filter { $0.payload == .valid(hash) }.prefix(2)
-            await post([body(relayParent: relayParent3, statement: seconded)] + votes.dropLast().map { body(relayParent: relayParent3, statement: $0) }, to: base + "/v1/statements", curl: curl, concurrency: 1)
+            await post(
+                [body(relayParent: relayParent3, statement: seconded)]
+                    + votes.dropLast().map { body(relayParent: relayParent3, statement: $0) },
+                to: base + "/v1/statements", curl: curl, concurrency: 1)
             guard let last = votes.last else { continue }
             let sent = ContinuousClock.now
-            await post([body(relayParent: relayParent3, statement: last)], to: base + "/v1/statements", curl: curl, concurrency: 1)
+            await post(
+                [body(relayParent: relayParent3, statement: last)], to: base + "/v1/statements", curl: curl,
+                concurrency: 1)
             let deadline = sent + .seconds(5)
             while receiver.backedAt.withLock({ $0[hash.hex] }) == nil, ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .microseconds(100))
             }
-            if let arrived = receiver.backedAt.withLock({ $0[hash.hex] }) { latencies.append(milliseconds(arrived - sent)) }
+            if let arrived = receiver.backedAt.withLock({ $0[hash.hex] }) {
+                latencies.append(milliseconds(arrived - sent))
+            }
         }
         latencies.sort()
         if !latencies.isEmpty {
             print(
                 String(
-                    format: "last statement → provisioner.backed delivered: p50 %.2f ms, p99 %.2f ms (%d candidates; target p99 ≤ 2 ms)",
-                    latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)], latencies.count))
+                    format:
+                        "last statement → provisioner.backed delivered: p50 %.2f ms, p99 %.2f ms (%d candidates; target p99 ≤ 2 ms)",
+                    latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+                    latencies.count))
         }
 
-        // Web-hook deliveries: everything the runs above produced, until the outbox is empty.
-        let hooksStart = ContinuousClock.now
+        // Web-hook deliveries: 2,500 statements into a fresh leaf, then time until every resulting
+        // web-hook has been delivered.
+        let relayParent4 = H256(repeating: 0x44)
+        await activate(keys: keys, hash: relayParent4, base: base, curl: curl)
+        let (_, phases4) = statements(keys: keys, relayParent: relayParent4)
         let before = receiver.delivered.load(ordering: .relaxed)
-        var pending = 1
-        while pending > 0, ContinuousClock.now < hooksStart + .seconds(120) {
-            try? await Task.sleep(for: .milliseconds(100))
-            let answer = try? await curl.send(CurlRequest(url: base + "/v1/webhooks/deliveries?status=pending&limit=10"))
-            pending = ((answer.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) } as? [Any])?.count) ?? 0
+        let hooksStart = ContinuousClock.now
+        for phase in phases4 {
+            let bodies = stride(from: 0, to: phase.count, by: 250).map { i in
+                batchBody(relayParent: relayParent4, statements: Array(phase[i..<min(i + 250, phase.count)]))
+            }
+            await post(bodies, to: base + "/v1/statements/batch", curl: curl, concurrency: 2)
         }
-        let total = receiver.delivered.load(ordering: .relaxed)
-        print("web-hook deliveries: \(total) delivered in all (\(total - before) after the load ended)")
+        await drain(base: base, curl: curl)
+        let delivered = receiver.delivered.load(ordering: .relaxed) - before
+        print(
+            String(
+                format: "web-hook deliveries: %d in %.2f s = %.0f durable deliveries/s end to end (target ≥ 10,000/s)",
+                delivered,
+                seconds(since: hooksStart), Double(delivered) / seconds(since: hooksStart)))
         await node.shutdown()
         await receiverServer.shutdown()
         curl.shutdown()
     }
 
+    /// Waits until the outbox has nothing pending.
+    static func drain(base: String, curl: CurlClient) async {
+        let start = ContinuousClock.now
+        var pending = 1
+        while pending > 0, ContinuousClock.now < start + .seconds(120) {
+            let answer = try? await curl.send(CurlRequest(url: base + "/v1/webhooks/deliveries?status=pending&limit=1"))
+            pending =
+                ((answer.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) } as? [Any])?.count) ?? 0
+            if pending > 0 { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+    }
+
     /// Every validator seconds its own candidate and votes Valid on its group mates': returns the
     /// statements (Seconded first) and the same split into [seconded, valid] phases.
-    static func statements(keys: [Sr25519Keypair], relayParent: Hash) -> ([SignedFullStatement], [[SignedFullStatement]]) {
+    static func statements(keys: [Sr25519Keypair], relayParent: Hash) -> (
+        [SignedFullStatement], [[SignedFullStatement]]
+    ) {
         let context = SigningContext(sessionIndex: 1, parentHash: relayParent)
         var seconded: [SignedFullStatement] = []
         var valid: [SignedFullStatement] = []
@@ -150,14 +208,17 @@ enum ServiceBenchmarks {
             let candidates = members.map { member in
                 CommittedCandidateReceipt(
                     descriptor: CandidateDescriptor(
-                        paraId: ParaId(UInt32(1000 + p)), relayParent: relayParent, povHash: Blake2b.hash256([UInt8(member & 0xff)])),
+                        paraId: ParaId(UInt32(1000 + p)), relayParent: relayParent,
+                        povHash: Blake2b.hash256([UInt8(member & 0xff)])),
                     commitments: CandidateCommitments(headData: HeadData(bytes: Array("head \(member)".utf8))))
             }
             for (i, member) in members.enumerated() {
                 let index = ValidatorIndex(UInt32(member))
-                seconded.append(.sign(.seconded(candidates[i]), validatorIndex: index, context: context, keypair: keys[member]))
+                seconded.append(
+                    .sign(.seconded(candidates[i]), validatorIndex: index, context: context, keypair: keys[member]))
                 for (j, other) in candidates.enumerated() where j != i {
-                    valid.append(.sign(.valid(other.hash), validatorIndex: index, context: context, keypair: keys[member]))
+                    valid.append(
+                        .sign(.valid(other.hash), validatorIndex: index, context: context, keypair: keys[member]))
                 }
             }
         }
@@ -167,7 +228,8 @@ enum ServiceBenchmarks {
     static func leaf(keys: [Sr25519Keypair], hash: Hash) -> Leaf {
         Leaf(
             hash: hash, number: 1, sessionIndex: 1, validators: keys.map(\.publicKey),
-            validatorGroups: (0..<paras).map { g in (0..<groupSize).map { ValidatorIndex(UInt32(g * groupSize + $0)) } },
+            validatorGroups: (0..<paras).map { g in (0..<groupSize).map { ValidatorIndex(UInt32(g * groupSize + $0)) }
+            },
             groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 1),
             availabilityCores: (0..<paras).map { .scheduled(ScheduledCore(paraId: ParaId(UInt32(1000 + $0)))) })
     }
@@ -176,7 +238,8 @@ enum ServiceBenchmarks {
         // Safe because: the benchmark's leaf always encodes.
         let body = Array(try! JSONOutput.encode(leaf(keys: keys, hash: hash)))
         _ = try? await curl.send(
-            CurlRequest(method: "POST", url: base + "/v1/leaves", headers: [("Content-Type", "application/json")], body: body))
+            CurlRequest(
+                method: "POST", url: base + "/v1/leaves", headers: [("Content-Type", "application/json")], body: body))
     }
 
     static func body(relayParent: Hash, statement: SignedFullStatement) -> [UInt8] {
@@ -206,7 +269,8 @@ enum ServiceBenchmarks {
                     for i in stride(from: w, to: bodies.count, by: workers) {
                         _ = try? await curl.send(
                             CurlRequest(
-                                method: "POST", url: url, headers: [("Content-Type", "application/json")], body: bodies[i],
+                                method: "POST", url: url, headers: [("Content-Type", "application/json")],
+                                body: bodies[i],
                                 timeout: .seconds(60)))
                     }
                 }
@@ -215,7 +279,8 @@ enum ServiceBenchmarks {
     }
 
     static func bareHandlerRate(curl: CurlClient) async -> Double {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("backingd-http-bench")
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "backingd-http-bench")
         let process = Process()
         process.executableURL = binary
         process.arguments = ["bare", "0", "4"]
@@ -227,7 +292,11 @@ enum ServiceBenchmarks {
         }
         defer { process.terminate() }
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        guard let port = line.split(separator: " ").last.flatMap({ UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+        guard
+            let port = line.split(separator: " ").last.flatMap({
+                UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            })
+        else {
             return .nan
         }
         let body = Array(#"{"hello":"backingd bench"}"#.utf8)
@@ -241,7 +310,9 @@ enum ServiceBenchmarks {
         let context = SigningContext(sessionIndex: 1, parentHash: H256(repeating: 0x11))
         let start = ContinuousClock.now
         for statement in statements {
-            precondition(statement.isSignatureValid(context: context, validator: keys[Int(statement.validatorIndex.rawValue)].publicKey))
+            precondition(
+                statement.isSignatureValid(
+                    context: context, validator: keys[Int(statement.validatorIndex.rawValue)].publicKey))
         }
         return Double(statements.count) / seconds(since: start)
     }
