@@ -35,7 +35,31 @@ enum ServiceBenchmarks {
         }
     }
 
+    /// Where a request's time goes, outside HTTP: JSON decoding and encoding of one statement request.
+    static func jsonCosts(keys: [Sr25519Keypair]) {
+        struct Body: Codable {
+            let relayParent: Hash
+            let statement: SignedFullStatement
+        }
+        let (all, _) = statements(keys: keys, relayParent: H256(repeating: 0x55))
+        let bodies = all.map { body(relayParent: H256(repeating: 0x55), statement: $0) }
+        var start = ContinuousClock.now
+        for body in bodies { _ = try? JSONInput.decode(Body.self, from: Data(body)) }
+        let decode = seconds(since: start) / Double(bodies.count)
+        start = ContinuousClock.now
+        for statement in all {
+            _ = try? JSONOutput.encode(Body(relayParent: H256(repeating: 0x55), statement: statement))
+        }
+        let encode = seconds(since: start) / Double(bodies.count)
+        print(String(format: "JSON per statement request: decode %.1f µs, encode %.1f µs", decode * 1e6, encode * 1e6))
+    }
+
     static func run() async {
+        jsonCosts(
+            keys: (0..<(paras * groupSize)).map { index in
+                // Safe because: a 32-byte seed always expands.
+                try! Sr25519Keypair(miniSecret: Blake2b.hash256(Array("bench validator \(index)".utf8)).bytes)
+            })
         // Every event (2,500 dispute notifications per leaf go through the outbox and out to the receiver),
         // then only provisioner.backed (the import path without the dispute web-hook load).
         await run(subscription: "*")

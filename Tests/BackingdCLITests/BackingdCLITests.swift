@@ -43,14 +43,20 @@ struct BackingdCLITests {
     @Test func keyInspectPrintsAlicesKeyAndAddresses() throws {
         let result = try Self.run(["key", "inspect", "//Alice"])
         #expect(result.status == 0)
-        #expect(result.json?["publicKey"] as? String == "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+        #expect(
+            result.json?["publicKey"] as? String == "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"
+        )
         #expect(result.json?["ss58"] as? String == "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY")
         #expect(result.json?["ss58Polkadot"] as? String == "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5")
-        #expect(result.json?["secretSeed"] as? String == "0xe5be9a5092b81bca64be81d212e7f2f9eba183bb7a90954f7b76361f6edb5c0a")
+        #expect(
+            result.json?["secretSeed"] as? String
+                == "0xe5be9a5092b81bca64be81d212e7f2f9eba183bb7a90954f7b76361f6edb5c0a")
     }
 
     @Test func keyInspectRejectsAnUnknownMnemonicWord() throws {
-        let result = try Self.run(["key", "inspect", "bottom drive obey lake curtain smoke basket hold race lonely fit walkk"])
+        let result = try Self.run([
+            "key", "inspect", "bottom drive obey lake curtain smoke basket hold race lonely fit walkk",
+        ])
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)
     }
@@ -68,13 +74,18 @@ struct BackingdCLITests {
     @Test func candidateHashOfACommittedReceiptFromStdin() throws {
         let result = try Self.run(["candidate", "hash", "-"], stdin: Self.receipt)
         #expect(result.status == 0)
-        #expect(result.json?["candidateHash"] as? String == "0x5ca19765ded5cf6d8d8278f439de0fbe57e6a97d94588b2c37643cb70bb9d9ec")
-        #expect(result.json?["commitmentsHash"] as? String == "0x1c60d15e03474774fb41adf24a7f7185d72ca7401c79a35b0dcfc3b168565b78")
+        #expect(
+            result.json?["candidateHash"] as? String
+                == "0x5ca19765ded5cf6d8d8278f439de0fbe57e6a97d94588b2c37643cb70bb9d9ec")
+        #expect(
+            result.json?["commitmentsHash"] as? String
+                == "0x1c60d15e03474774fb41adf24a7f7185d72ca7401c79a35b0dcfc3b168565b78")
         #expect((result.json?["encoded"] as? String)?.hasSuffix("0c0405060000000000000000") == true)
     }
 
     @Test func candidateHashNamesTheBadField() throws {
-        let bad = Self.receipt.replacingOccurrences(of: "0xcafaf4adaf3920beca6db486d8ee24759066fcc25bd7953e2a4bd4f71c36f9cd", with: "0xcafaf4")
+        let bad = Self.receipt.replacingOccurrences(
+            of: "0xcafaf4adaf3920beca6db486d8ee24759066fcc25bd7953e2a4bd4f71c36f9cd", with: "0xcafaf4")
         let result = try Self.run(["candidate", "hash", "-"], stdin: bad)
         #expect(result.status != 0)
         #expect(result.stderr.contains("descriptor.povHash: expected 32 bytes, got 3"))
@@ -84,7 +95,8 @@ struct BackingdCLITests {
         let parent = "0x" + String(repeating: "05", count: 32)
         let hash = "0x5ca19765ded5cf6d8d8278f439de0fbe57e6a97d94588b2c37643cb70bb9d9ec"
         let result = try Self.run([
-            "statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", parent, "--validator-index", "2", "--valid", hash,
+            "statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", parent, "--validator-index", "2",
+            "--valid", hash,
         ])
         #expect(result.status == 0)
         #expect(result.json?["validatorIndex"] as? Int == 2)
@@ -93,14 +105,20 @@ struct BackingdCLITests {
         #expect(signature.count == 130)
 
         let seconded = try Self.run(
-            ["statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", parent, "--validator-index", "2", "--seconded", "-"],
+            [
+                "statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", parent, "--validator-index",
+                "2", "--seconded", "-",
+            ],
             stdin: Self.receipt)
         #expect(seconded.status == 0)
         #expect((seconded.json?["payload"] as? [String: Any])?["seconded"] != nil)
     }
 
     @Test func statementSignNeedsExactlyOneStatementKind() throws {
-        let result = try Self.run(["statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", "0x" + String(repeating: "05", count: 32), "--validator-index", "2"])
+        let result = try Self.run([
+            "statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent",
+            "0x" + String(repeating: "05", count: 32), "--validator-index", "2",
+        ])
         #expect(result.status != 0)
     }
 

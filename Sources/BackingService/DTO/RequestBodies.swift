@@ -31,27 +31,9 @@ struct ValidationCodeRequest: Decodable {
     let code: Bytes
 }
 
-/// `POST /v1/tools/candidate-hash`: a plain or a committed receipt, told apart by `commitments`.
+/// `POST /v1/tools/candidate-hash`.
 struct CandidateHashRequest: Decodable {
-    enum Receipt {
-        case plain(CandidateReceipt)
-        case committed(CommittedCandidateReceipt)
-    }
-
-    let candidate: Receipt
-
-    enum Keys: String, CodingKey { case candidate }
-    enum ReceiptKeys: String, CodingKey { case commitments }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Keys.self)
-        let receipt = try container.nestedContainer(keyedBy: ReceiptKeys.self, forKey: .candidate)
-        if receipt.contains(.commitments) {
-            candidate = .committed(try container.decode(CommittedCandidateReceipt.self, forKey: .candidate))
-        } else {
-            candidate = .plain(try container.decode(CandidateReceipt.self, forKey: .candidate))
-        }
-    }
+    let candidate: AnyCandidateReceipt
 }
 
 /// `POST /v1/tools/erasure-root`.

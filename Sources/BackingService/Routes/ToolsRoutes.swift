@@ -6,19 +6,11 @@ import Primitives
 enum ToolsRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.post, "/v1/tools/candidate-hash") { request in
-            let body = try context.decode(CandidateHashRequest.self, from: request)
-            switch body.candidate {
-            case .plain(let receipt):
-                return .json(
-                    CandidateHashResponse(
-                        candidateHash: receipt.hash, commitmentsHash: receipt.commitmentsHash,
-                        encoded: Hex.encode(receipt.scaleEncoded)))
-            case .committed(let receipt):
-                return .json(
-                    CandidateHashResponse(
-                        candidateHash: receipt.hash, commitmentsHash: receipt.commitments.hash,
-                        encoded: Hex.encode(receipt.scaleEncoded)))
-            }
+            let receipt = try context.decode(CandidateHashRequest.self, from: request).candidate
+            return .json(
+                CandidateHashResponse(
+                    candidateHash: receipt.candidateHash, commitmentsHash: receipt.commitmentsHash,
+                    encoded: Hex.encode(receipt.scaleEncoded)))
         }
         router.route(.post, "/v1/tools/erasure-root") { request in
             let body = try context.decode(ErasureRootRequest.self, from: request)
