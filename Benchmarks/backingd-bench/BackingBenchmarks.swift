@@ -25,45 +25,10 @@ enum BackingBenchmarks {
 
     static func run() async {
         print("== backing: statement import into one job (100 paras × 5 validators) ==")
-        let paras = 100
-        let groupSize = 5
-        let keys = (0..<(paras * groupSize)).map { index in
-            // Safe because: a 32-byte seed always expands.
-            try! Sr25519Keypair(miniSecret: Blake2b.hash256(Array("bench validator \(index)".utf8)).bytes)
-        }
         let relayParent = H256(repeating: 7)
-        let leaf = Leaf(
-            hash: relayParent, number: 1, sessionIndex: 1, validators: keys.map(\.publicKey),
-            validatorGroups: (0..<paras).map { g in (0..<groupSize).map { ValidatorIndex(UInt32(g * groupSize + $0)) }
-            },
-            groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 1),
-            availabilityCores: (0..<paras).map { .scheduled(ScheduledCore(paraId: ParaId(UInt32(1000 + $0)))) })
+        let leaf = BenchNetwork.leaf(relayParent)
         let context = SigningContext(sessionIndex: 1, parentHash: relayParent)
-
-        var seconded: [SignedFullStatement] = []
-        var valid: [SignedFullStatement] = []
-        for p in 0..<paras {
-            let members = (0..<groupSize).map { p * groupSize + $0 }
-            let candidates = members.map { member in
-                CommittedCandidateReceipt(
-                    descriptor: CandidateDescriptor(
-                        paraId: ParaId(UInt32(1000 + p)), relayParent: relayParent,
-                        povHash: Blake2b.hash256([UInt8(member & 0xff)])),
-                    commitments: CandidateCommitments(headData: HeadData(bytes: Array("head \(member)".utf8))))
-            }
-            for (i, member) in members.enumerated() {
-                seconded.append(
-                    .sign(
-                        .seconded(candidates[i]), validatorIndex: ValidatorIndex(UInt32(member)), context: context,
-                        keypair: keys[member]))
-                for (j, other) in candidates.enumerated() where j != i {
-                    valid.append(
-                        .sign(
-                            .valid(other.hash), validatorIndex: ValidatorIndex(UInt32(member)), context: context,
-                            keypair: keys[member]))
-                }
-            }
-        }
+        let (seconded, valid) = BenchNetwork.statements(relayParent)
         let all = seconded + valid
 
         // Baseline: verifying the same statements one after another on one core.

@@ -13,8 +13,8 @@ import Webhooks
 /// same run: a bare libmicrohttpd handler (`backingd-http-bench bare`) driven by the same client, and the
 /// single-core sr25519 verify rate.
 enum ServiceBenchmarks {
-    static let paras = 100
-    static let groupSize = 5
+    static let paras = BenchNetwork.paras
+    static let groupSize = BenchNetwork.groupSize
     static let concurrency = 32
 
     /// Counts web-hook deliveries and notes when each `provisioner.backed` arrives.
@@ -55,11 +55,7 @@ enum ServiceBenchmarks {
     }
 
     static func run() async {
-        jsonCosts(
-            keys: (0..<(paras * groupSize)).map { index in
-                // Safe because: a 32-byte seed always expands.
-                try! Sr25519Keypair(miniSecret: Blake2b.hash256(Array("bench validator \(index)".utf8)).bytes)
-            })
+        jsonCosts(keys: BenchNetwork.keys)
         // Every event (2,500 dispute notifications per leaf go through the outbox and out to the receiver),
         // then only provisioner.backed (the import path without the dispute web-hook load).
         await run(subscription: "*")
@@ -72,10 +68,7 @@ enum ServiceBenchmarks {
         )
         var quiet = Logger(label: "bench")
         quiet.logLevel = .error
-        let keys = (0..<(paras * groupSize)).map { index in
-            // Safe because: a 32-byte seed always expands.
-            try! Sr25519Keypair(miniSecret: Blake2b.hash256(Array("bench validator \(index)".utf8)).bytes)
-        }
+        let keys = BenchNetwork.keys
         let receiver = Receiver()
         let receiverServer = HTTPServer(
             configuration: HTTPServerConfiguration(port: 0, threadPoolSize: 2), responder: receiver, logger: quiet)
@@ -219,44 +212,16 @@ enum ServiceBenchmarks {
         }
     }
 
-    /// Every validator seconds its own candidate and votes Valid on its group mates': returns the
-    /// statements (Seconded first) and the same split into [seconded, valid] phases.
+    /// The benchmark network's statements for `relayParent`: all of them (Seconded first) and the
+    /// [Seconded, Valid] phases.
     static func statements(keys: [Sr25519Keypair], relayParent: Hash) -> (
         [SignedFullStatement], [[SignedFullStatement]]
     ) {
-        let context = SigningContext(sessionIndex: 1, parentHash: relayParent)
-        var seconded: [SignedFullStatement] = []
-        var valid: [SignedFullStatement] = []
-        for p in 0..<paras {
-            let members = (0..<groupSize).map { p * groupSize + $0 }
-            let candidates = members.map { member in
-                CommittedCandidateReceipt(
-                    descriptor: CandidateDescriptor(
-                        paraId: ParaId(UInt32(1000 + p)), relayParent: relayParent,
-                        povHash: Blake2b.hash256([UInt8(member & 0xff)])),
-                    commitments: CandidateCommitments(headData: HeadData(bytes: Array("head \(member)".utf8))))
-            }
-            for (i, member) in members.enumerated() {
-                let index = ValidatorIndex(UInt32(member))
-                seconded.append(
-                    .sign(.seconded(candidates[i]), validatorIndex: index, context: context, keypair: keys[member]))
-                for (j, other) in candidates.enumerated() where j != i {
-                    valid.append(
-                        .sign(.valid(other.hash), validatorIndex: index, context: context, keypair: keys[member]))
-                }
-            }
-        }
+        let (seconded, valid) = BenchNetwork.statements(relayParent)
         return (seconded + valid, [seconded, valid])
     }
 
-    static func leaf(keys: [Sr25519Keypair], hash: Hash) -> Leaf {
-        Leaf(
-            hash: hash, number: 1, sessionIndex: 1, validators: keys.map(\.publicKey),
-            validatorGroups: (0..<paras).map { g in (0..<groupSize).map { ValidatorIndex(UInt32(g * groupSize + $0)) }
-            },
-            groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 1),
-            availabilityCores: (0..<paras).map { .scheduled(ScheduledCore(paraId: ParaId(UInt32(1000 + $0)))) })
-    }
+    static func leaf(keys: [Sr25519Keypair], hash: Hash) -> Leaf { BenchNetwork.leaf(hash) }
 
     static func activate(keys: [Sr25519Keypair], hash: Hash, base: String, curl: CurlClient) async {
         // Safe because: the benchmark's leaf always encodes.
