@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SWIFT=${SWIFT:-swift}
+SWIFT_BUILD_FLAGS=${SWIFT_BUILD_FLAGS:-}
 PORT=${DASHBOARD_PORT:-9180}
 PNG=${DASHBOARD_PNG:-dashboard.png}
 case "$PNG" in /*) ;; *) PNG="$PWD/$PNG" ;; esac
