@@ -2,6 +2,11 @@
 // `backingd-bench [crypto] [erasure] [backing] [webhooks] [validation] [service]` runs the named groups; none runs all.
 import Foundation
 
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "export" {
+    try ExportStatements.run(directory: CommandLine.arguments[2])
+    exit(0)
+}
+
 let groups = Set(CommandLine.arguments.dropFirst())
 func wanted(_ group: String) -> Bool { groups.isEmpty || groups.contains(group) }
 
