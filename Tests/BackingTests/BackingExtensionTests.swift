@@ -275,3 +275,21 @@ struct BackingExtensionTests {
         }
     }
 }
+
+extension BackingExtensionTests {
+    @Test func aVerifiedBatchImportsInOrderLikeSingleStatements() async throws {
+        let h = try await Harness(keypair: nil)
+        let candidate = try h.state.candidate(pov: [1, 2, 3], head: [4, 5, 6])
+        let statements = [
+            h.state.sign(.valid(candidate.hash), by: 3),  // before its candidate: dropped, as one at a time
+            h.state.sign(.seconded(candidate), by: 2), h.state.sign(.valid(candidate.hash), by: 3),
+            h.state.sign(.valid(candidate.hash), by: 5),
+        ]
+        for statement in statements { try h.job.verify(statement) }
+        let outcomes = await h.job.receiveVerified(statements)
+        #expect(outcomes.map { $0.summary?.validityVotes } == [nil, 1, 2, 3])
+        #expect(
+            h.sink.history.last
+                == .provisionerBacked(relayParent: h.state.relayParent, candidate: candidate.plainReceipt))
+    }
+}

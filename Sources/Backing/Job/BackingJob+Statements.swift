@@ -30,6 +30,18 @@ extension BackingJob {
         -> StatementOutcome
     {
         if !verified { try verify(statement) }
+        return importChecked(statement)
+    }
+
+    /// Imports statements whose signatures the caller already checked with ``verify(_:)``, in order and in
+    /// one turn of the actor (a batch costs one hop, not one per statement).
+    public func receiveVerified(_ statements: [SignedFullStatement]) -> [StatementOutcome] {
+        statements.map(importChecked)
+    }
+
+    /// The import of a checked statement: ignored for a gone leaf or a disabled validator; otherwise into
+    /// the table, then validation if it is about our para.
+    private func importChecked(_ statement: SignedFullStatement) -> StatementOutcome {
         let start = ContinuousClock.now
         defer { metrics.record(metrics.processStatement, since: start) }
         let hash = statement.payload.candidateHash

@@ -21,18 +21,15 @@ enum StatementRoutes {
             let body = try context.decode(StatementBatchRequest.self, from: request)
             let job = try await context.job(body.relayParent)
             let checks = await verifyInParallel(body.statements, job: job)
-            var results: [BatchResult] = []
-            results.reserveCapacity(checks.count)
-            for (index, check) in checks.enumerated() {
+            // The checked statements are imported in one actor turn, in order; the rejected ones keep
+            // their place in the answer as error entries.
+            let accepted = checks.compactMap { try? $0.get() }
+            var imported = await job.receiveVerified(accepted).makeIterator()
+            let results: [BatchResult] = checks.enumerated().map { index, check in
                 switch check {
-                case .failure(let problem):
-                    results.append(.error(problem.withFieldPrefix("statements[\(index)]")))
-                case .success(let statement):
-                    do {
-                        results.append(.ok(StatementResponse(try await job.receive(statement, verified: true))))
-                    } catch {
-                        results.append(.error(ServiceProblem.from(error).problem))
-                    }
+                case .failure(let problem): .error(problem.withFieldPrefix("statements[\(index)]"))
+                // Safe because: one outcome was produced per accepted statement, in the same order.
+                case .success: .ok(StatementResponse(imported.next()!))
                 }
             }
             await context.commitEvents()
