@@ -44,7 +44,8 @@ extension BackingJob {
     private func importChecked(_ statement: SignedFullStatement) -> StatementOutcome {
         let start = ContinuousClock.now
         defer { metrics.record(metrics.processStatement, since: start) }
-        let hash = statement.payload.candidateHash
+        let subject = StatementSubject(statement)
+        let hash = subject.hash
         guard !stopped else {
             return StatementOutcome(candidateHash: hash, summary: nil, ignoredReason: "the leaf is no longer active")
         }
@@ -52,25 +53,25 @@ extension BackingJob {
             return StatementOutcome(
                 candidateHash: hash, summary: nil, ignoredReason: "validator \(statement.validatorIndex) is disabled")
         }
-        guard let summary = importStatement(statement) else {
+        guard let summary = importStatement(statement, subject: subject) else {
             return StatementOutcome(candidateHash: hash, summary: nil)
         }
         if summary.groupId == assignment, canIssueStatements {
-            considerValidation(after: statement, summary: summary)
+            considerValidation(after: statement, subject: subject)
         }
         return StatementOutcome(candidateHash: hash, summary: summary)
     }
 
     /// Starts (or queues a fallback for) validation of our para's candidate after a foreign statement
     /// (the seed's `maybe_validate_and_import` after the import).
-    private func considerValidation(after statement: SignedFullStatement, summary: Summary<CandidateHash, ParaId>) {
-        let hash = summary.candidate
+    private func considerValidation(after statement: SignedFullStatement, subject: StatementSubject) {
+        let hash = subject.hash
         switch statement.payload {
-        case .seconded(let receipt):
-            guard let candidate = table.candidate(hash) else { return }
+        case .seconded:
+            // Safe because: a Seconded statement's subject always carries its receipt.
+            let receipt = subject.secondedReceipt!
             let attesting = AttestingData(
-                candidate: candidate.plainReceipt, povHash: receipt.descriptor.povHash,
-                fromValidator: statement.validatorIndex)
+                candidate: receipt, povHash: receipt.descriptor.povHash, fromValidator: statement.validatorIndex)
             fallbacks[hash] = attesting
             kickOffValidation(attesting)
         case .valid:
@@ -102,17 +103,14 @@ extension BackingJob {
 
     /// Imports a statement into the table and sends what follows from it, in the seed's order: the
     /// dispute-coordinator notification, the backed candidate (once), then any misbehaviour reports.
-    func importStatement(_ statement: SignedFullStatement) -> Summary<CandidateHash, ParaId>? {
+    func importStatement(_ statement: SignedFullStatement, subject: StatementSubject) -> Summary<CandidateHash, ParaId>?
+    {
         let index = Int(statement.validatorIndex.rawValue)
         guard index < leaf.validators.count else { return nil }
-        let hash = statement.payload.candidateHash
+        let hash = subject.hash
         var messages: [OutboundMessage] = []
 
-        let receipt: CandidateReceipt? =
-            switch statement.payload {
-            case .seconded(let ccr): ccr.plainReceipt
-            case .valid: table.candidate(hash)?.plainReceipt
-            }
+        let receipt = subject.secondedReceipt ?? table.candidate(hash)?.plainReceipt
         if let receipt {
             let kind: ValidDisputeStatementKind =
                 switch statement.payload {
@@ -169,8 +167,28 @@ extension BackingJob {
         let signed = SignedFullStatement.sign(
             statement, validatorIndex: local.index, context: signingContext, keypair: local.keypair)
         metrics.signedStatements.increment()
-        _ = importStatement(signed)
+        _ = importStatement(signed, subject: StatementSubject(signed))
         ports.sink.submit([.statementShare(relayParent: leaf.hash, statement: signed)])
         return signed
+    }
+}
+
+/// The candidate a statement is about, worked out once per statement: hashing a receipt encodes its
+/// commitments, which may carry a whole new validation code, so the import path must not repeat it.
+struct StatementSubject {
+    let hash: CandidateHash
+    /// The plain receipt of a Seconded statement's candidate; `nil` for Valid.
+    let secondedReceipt: CandidateReceipt?
+
+    init(_ statement: SignedFullStatement) {
+        switch statement.payload {
+        case .seconded(let committed):
+            let receipt = committed.plainReceipt
+            secondedReceipt = receipt
+            hash = receipt.hash
+        case .valid(let hash):
+            secondedReceipt = nil
+            self.hash = hash
+        }
     }
 }
