@@ -27,7 +27,7 @@ enum StatementRoutes {
             var imported = await job.receiveVerified(accepted).makeIterator()
             let results: [BatchResult] = checks.enumerated().map { index, check in
                 switch check {
-                case .failure(let problem): .error(problem.withFieldPrefix("statements[\(index)]"))
+                case .failure(let problem): .error(problem.problem(entry: index))
                 // Safe because: one outcome was produced per accepted statement, in the same order.
                 case .success: .ok(StatementResponse(imported.next()!))
                 }
@@ -50,14 +50,14 @@ enum StatementRoutes {
                         switch entries[index].result {
                         case .failure(let error):
                             return (
-                                index, .failure(BatchProblem(ServiceProblem.from(error).problem, field: error.field))
+                                index, .failure(.malformed(error))
                             )
                         case .success(let statement):
                             do {
                                 try job.verify(statement)
                                 return (index, .success(statement))
                             } catch {
-                                return (index, .failure(BatchProblem(ServiceProblem.from(error).problem, field: nil)))
+                                return (index, .failure(.rejected(ServiceProblem.from(error).problem)))
                             }
                         }
                     }
@@ -71,22 +71,23 @@ enum StatementRoutes {
     }
 }
 
-/// A batch entry's problem; decoding errors carry the field path inside the entry.
-struct BatchProblem: Error {
-    let problem: ProblemDetails
-    let field: String?
+/// Why a batch entry was refused: it did not decode (the error's field is inside the entry), or it was
+/// well-formed but rejected.
+enum BatchProblem: Error {
+    case malformed(JSONInputError)
+    case rejected(ProblemDetails)
 
-    init(_ problem: ProblemDetails, field: String?) {
-        self.problem = problem
-        self.field = field
-    }
-
-    func withFieldPrefix(_ prefix: String) -> ProblemDetails {
-        guard let field else { return problem }
-        var problem = problem
-        let reason = problem.detail.dropFirst(field.isEmpty ? 0 : field.count + 2)
-        problem.detail = field.isEmpty ? "\(prefix): \(reason)" : "\(prefix).\(field): \(reason)"
-        return problem
+    /// The entry's problem, with a decoding error's field placed under `statements[i]`.
+    func problem(entry index: Int) -> ProblemDetails {
+        switch self {
+        case .rejected(let problem):
+            return problem
+        case .malformed(let error):
+            let entry = "statements[\(index)]"
+            let field =
+                error.field.isEmpty ? entry : error.field.hasPrefix("[") ? entry + error.field : "\(entry).\(error.field)"
+            return ServiceProblem.badRequest(JSONInputError(field: field, reason: error.reason).description).problem
+        }
     }
 }
 
