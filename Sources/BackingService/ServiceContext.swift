@@ -27,7 +27,7 @@ struct ServiceContext: Sendable {
     /// A 32-byte hash from a path parameter, or a 400 problem.
     func hashParameter(_ request: HTTPRequest, _ name: String) throws -> Hash {
         guard let text = request.pathParameters[name], let hash = H256(hex: text) else {
-            throw ServiceProblem.badRequest("\(name): expected 0x followed by 64 hex digits")
+            throw ProblemDetails.badRequest("\(name): expected 0x followed by 64 hex digits")
         }
         return hash
     }

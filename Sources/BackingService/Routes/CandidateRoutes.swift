@@ -20,7 +20,7 @@ enum CandidateRoutes {
         router.route(.get, "/v1/povs/{candidateHash}", accepts: nil) { request in
             let hash = try context.hashParameter(request, "candidateHash")
             guard let stored = await context.availability.availableData(for: hash) else {
-                throw ServiceProblem.notFound(
+                throw ProblemDetails.notFound(
                     "no PoV for candidate \(hash): this node neither seconded nor validated it")
             }
             return .json(stored.data.pov)
@@ -28,7 +28,7 @@ enum CandidateRoutes {
         router.route(.get, "/v1/availability/{candidateHash}", accepts: nil) { request in
             let hash = try context.hashParameter(request, "candidateHash")
             guard let stored = await context.availability.availableData(for: hash) else {
-                throw ServiceProblem.notFound("no available data for candidate \(hash)")
+                throw ProblemDetails.notFound("no available data for candidate \(hash)")
             }
             return .json(
                 AvailabilityResponse(

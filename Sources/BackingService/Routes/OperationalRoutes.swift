@@ -18,14 +18,14 @@ enum OperationalRoutes {
             var status: DeliveryStatus?
             if let text = request.query["status"] {
                 guard let parsed = DeliveryStatus(rawValue: text) else {
-                    throw ServiceProblem.badRequest("status: expected pending, failed or delivered, got \(text)")
+                    throw ProblemDetails.badRequest("status: expected pending, failed or delivered, got \(text)")
                 }
                 status = parsed
             }
             var limit = 100
             if let text = request.query["limit"] {
                 guard let parsed = Int(text), (1...10_000).contains(parsed) else {
-                    throw ServiceProblem.badRequest("limit: expected an integer from 1 to 10000, got \(text)")
+                    throw ProblemDetails.badRequest("limit: expected an integer from 1 to 10000, got \(text)")
                 }
                 limit = parsed
             }

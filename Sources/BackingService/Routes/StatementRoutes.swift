@@ -27,7 +27,7 @@ enum StatementRoutes {
             var imported = await job.receiveVerified(accepted).makeIterator()
             let results: [BatchResult] = checks.enumerated().map { index, check in
                 switch check {
-                case .failure(let problem): .error(problem.problem(entry: index))
+                case .failure(let refusal): .error(refusal.problem(entry: index))
                 // Safe because: one outcome was produced per accepted statement, in the same order.
                 case .success: .ok(StatementResponse(imported.next()!))
                 }
@@ -57,7 +57,7 @@ enum StatementRoutes {
                                 try job.verify(statement)
                                 return (index, .success(statement))
                             } catch {
-                                return (index, .failure(.rejected(ServiceProblem.from(error).problem)))
+                                return (index, .failure(.rejected(ServiceProblem.from(error))))
                             }
                         }
                     }
@@ -85,8 +85,9 @@ enum BatchProblem: Error {
         case .malformed(let error):
             let entry = "statements[\(index)]"
             let field =
-                error.field.isEmpty ? entry : error.field.hasPrefix("[") ? entry + error.field : "\(entry).\(error.field)"
-            return ServiceProblem.badRequest(JSONInputError(field: field, reason: error.reason).description).problem
+                error.field.isEmpty
+                ? entry : error.field.hasPrefix("[") ? entry + error.field : "\(entry).\(error.field)"
+            return .badRequest(JSONInputError(field: field, reason: error.reason).description)
         }
     }
 }

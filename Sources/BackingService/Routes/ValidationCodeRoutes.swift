@@ -17,7 +17,7 @@ enum ValidationCodeRoutes {
             } else {
                 code = ValidationCode(bytes: request.body)
             }
-            guard !code.bytes.isEmpty else { throw ServiceProblem.badRequest("code: the validation code is empty") }
+            guard !code.bytes.isEmpty else { throw ProblemDetails.badRequest("code: the validation code is empty") }
             let stored = try await context.validationCode.store(code)
             return .json(["validationCodeHash": stored.hash], status: stored.inserted ? 201 : 200)
         }
