@@ -10,9 +10,8 @@ enum ValidationCodeRoutes {
             .put, "/v1/validation-code", accepts: ["application/wasm", "application/octet-stream", "application/json"],
             mutating: true
         ) { request in
-            let contentType = request.headers["content-type"]?.lowercased() ?? ""
             let code: ValidationCode
-            if contentType.hasPrefix("application/json") {
+            if request.mediaType == "application/json" {
                 code = ValidationCode(bytes: try context.decode(ValidationCodeRequest.self, from: request).code.bytes)
             } else {
                 code = ValidationCode(bytes: request.body)
