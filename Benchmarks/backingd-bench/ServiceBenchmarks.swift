@@ -83,7 +83,7 @@ enum ServiceBenchmarks {
         let node: BackingNode
         do {
             node = try BackingNode(configuration: configuration, logger: quiet)
-            try node.start()
+            try await node.start()
         } catch { fatalError("node: \(error)") }
         let base = "http://127.0.0.1:\(node.server.port)"
         let curl = CurlClient(maxConnections: concurrency * 2)

@@ -24,6 +24,7 @@ public final class BackingNode: Sendable {
     let outbox: WebhookOutbox
     let curl: CurlClient
     let logger: Logger
+    let codeStore: SQLiteValidationCodeStore
 
     /// Assembles the node.
     /// - Parameter extraRoutes: adds routes beyond the contract's (the devnet's `/v1/devnet`); the
@@ -77,17 +78,7 @@ public final class BackingNode: Sendable {
                 connectionLimit: configuration.connectionLimit, maxBodySize: configuration.maxBodySize,
                 idleTimeout: configuration.idleTimeout),
             responder: router, logger: logger, metricsFactory: metrics)
-        if configuration.registerDevParachain {
-            Task { [logger] in
-                do {
-                    let stored = try await codeStore.store(AdderParachain.validationCode)
-                    logger.info(
-                        "dev: adder parachain registered for para 100", metadata: ["codeHash": "\(stored.hash)"])
-                } catch {
-                    logger.error("dev: registering the adder parachain failed", metadata: ["error": "\(error)"])
-                }
-            }
-        }
+        self.codeStore = codeStore
     }
 
     /// Every route of the API, in one router (the OpenAPI test compares this list with the spec).
@@ -103,8 +94,13 @@ public final class BackingNode: Sendable {
         return router
     }
 
-    /// Starts the outbox and the HTTP server.
-    public func start() throws {
+    /// Registers the dev parachain's code when asked to (before any request can need it), then starts
+    /// the outbox and the HTTP server.
+    public func start() async throws {
+        if configuration.registerDevParachain {
+            let stored = try await codeStore.store(AdderParachain.validationCode)
+            logger.info("dev: adder parachain registered for para 100", metadata: ["codeHash": "\(stored.hash)"])
+        }
         outbox.start()
         try server.start()
         logger.info("listening", metadata: ["url": "http://\(configuration.listenHost):\(server.port)"])

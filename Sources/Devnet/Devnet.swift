@@ -86,7 +86,7 @@ public actor Devnet {
                     return .json(await self.info)
                 }
             }
-            try started.start()
+            try await started.start()
             nodes.append(started)
         }
         try await registerAdder()

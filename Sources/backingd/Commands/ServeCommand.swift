@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let node = try BackingNode(configuration: configuration, logger: logger)
-        try node.start()
+        try await node.start()
         // The first line on standard output says where to reach the node (tests and scripts read it).
         let address = "http://\(try configuration.listenAddress().host):\(node.server.port)"
         FileHandle.standardOutput.write(Data("backingd listening on \(address)\n".utf8))
