@@ -60,10 +60,11 @@ struct PropertyTests {
     static func roundTrips<T: ScaleCodable & Equatable & Codable>(_ value: T) throws -> Bool {
         let scale = try T(scaleEncoded: value.scaleEncoded) == value
         let json = try JSONInput.decode(T.self, from: JSONOutput.encode(value)) == value
-        return scale && json
+        let sameBytes = try CompactJSONEncoder().encode(value) == [UInt8](JSONOutput.foundationEncode(value))
+        return scale && json && sameBytes
     }
 
-    @Test func everyWireTypeRoundTripsThroughScaleAndJSON() throws {
+    @Test func everyWireTypeRoundTripsThroughScaleAndJSONAndEncodesAsFoundationDoes() throws {
         var r = Random(rng: SeededGenerator(seed: 0x5eed))
         for _ in 0..<300 {
             let ccr = r.receipt()

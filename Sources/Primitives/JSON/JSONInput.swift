@@ -111,6 +111,24 @@ public enum JSONInput {
 /// Encodes values the way the API prints them (sorted keys for stable output).
 public enum JSONOutput {
     public static func encode(_ value: some Encodable, pretty: Bool = false) throws -> Data {
+        Data(try encodeBytes(value, pretty: pretty))
+    }
+
+    /// As ``encode(_:pretty:)``, as bytes. Compact output comes from ``CompactJSONEncoder`` (the same
+    /// bytes as Foundation, faster), falling back to Foundation for what it does not cover.
+    public static func encodeBytes(_ value: some Encodable, pretty: Bool = false) throws -> [UInt8] {
+        if !pretty {
+            do {
+                return try CompactJSONEncoder().encode(value)
+            } catch is CompactJSONEncoder.Unsupported {
+                // Foundation below writes floating point, dates and data its own way.
+            }
+        }
+        return [UInt8](try foundationEncode(value, pretty: pretty))
+    }
+
+    /// Foundation's encoding with the options above (the reference the compact encoder matches).
+    public static func foundationEncode(_ value: some Encodable, pretty: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting =
             pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]

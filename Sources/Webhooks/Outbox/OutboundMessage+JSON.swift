@@ -9,26 +9,26 @@ extension OutboundMessage {
     /// `POST /v1/statements`.
     /// - Throws: only if a value cannot be encoded, which the primitives never do.
     public func webhookBody() throws -> [UInt8] {
-        let data: Data
+        let data: [UInt8]
         switch self {
         case .statementShare(let relayParent, let statement), .collatorSeconded(let relayParent, let statement):
-            data = try JSONOutput.encode(StatementBody(relayParent: relayParent, statement: statement))
+            data = try JSONOutput.encodeBytes(StatementBody(relayParent: relayParent, statement: statement))
         case .collatorInvalid(let relayParent, let candidate), .provisionerBacked(let relayParent, let candidate):
-            data = try JSONOutput.encode(
+            data = try JSONOutput.encodeBytes(
                 CandidateBody(relayParent: relayParent, candidate: candidate, candidateHash: candidate.hash))
         case .provisionerMisbehavior(let relayParent, let validatorIndex, let misbehavior):
-            data = try JSONOutput.encode(
+            data = try JSONOutput.encodeBytes(
                 MisbehaviorBody(relayParent: relayParent, validatorIndex: validatorIndex, misbehavior: misbehavior))
         case .disputeStatements(let import_):
-            data = try JSONOutput.encode(
+            data = try JSONOutput.encodeBytes(
                 DisputeBody(
                     candidateHash: import_.candidateHash, candidateReceipt: import_.candidateReceipt,
                     session: import_.session, statements: import_.statements))
         case .availabilityStored(let candidateHash, let nValidators, let erasureRoot):
-            data = try JSONOutput.encode(
+            data = try JSONOutput.encodeBytes(
                 AvailabilityBody(candidateHash: candidateHash, nValidators: nValidators, erasureRoot: erasureRoot))
         }
-        return [UInt8](data)
+        return data
     }
 }
 
