@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "CShims", dependencies: ["CMicroHTTPD", "CCurl"]),
 
         // The core, inner to outer.
-        .target(name: "Primitives", dependencies: ["CSodium"], swiftSettings: swiftSettings),
+        .target(name: "CompactJSON", swiftSettings: swiftSettings),
+        .target(name: "Primitives", dependencies: ["CSodium", "CompactJSON"], swiftSettings: swiftSettings),
         .target(
             name: "Crypto", dependencies: ["Primitives", "CSodium", "CDecaf"], swiftSettings: swiftSettings),
         .target(name: "ErasureCoding", dependencies: ["Primitives"], swiftSettings: swiftSettings),
@@ -74,7 +75,7 @@ let package = Package(
         .target(
             name: "HTTPServer",
             dependencies: [
-                "CMicroHTTPD", "CShims",
+                "CMicroHTTPD", "CShims", "CompactJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
@@ -146,7 +147,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"], swiftSettings: swiftSettings),
+            name: "PrimitivesTests", dependencies: ["Primitives", "CompactJSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatementTableTests", dependencies: ["StatementTable"], swiftSettings: swiftSettings),

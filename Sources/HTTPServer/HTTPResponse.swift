@@ -1,3 +1,4 @@
+import CompactJSON
 import Foundation
 
 /// A complete HTTP response.
@@ -22,11 +23,22 @@ public struct HTTPResponse: Sendable {
 
     /// `value` as JSON (`application/json`), keys sorted, slashes not escaped. If `value` cannot be encoded,
     /// the answer is a 500 problem instead.
+    ///
+    /// The bytes are Foundation's; ``CompactJSONEncoder`` writes them when it covers the value (answers
+    /// are on every request's path), Foundation's encoder otherwise.
     public static func json(_ value: some Encodable, status: Int = 200) -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return .problem(.internalError) }
-        return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(data))
+        let body: [UInt8]
+        do {
+            body = try CompactJSONEncoder().encode(value)
+        } catch is CompactJSONEncoder.Unsupported {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            guard let data = try? encoder.encode(value) else { return .problem(.internalError) }
+            body = Array(data)
+        } catch {
+            return .problem(.internalError)
+        }
+        return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }
 
     /// `problem` as `application/problem+json`, with its status.

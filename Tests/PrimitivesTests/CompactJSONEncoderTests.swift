@@ -1,3 +1,4 @@
+import CompactJSON
 import Foundation
 import Primitives
 import Testing
@@ -71,5 +72,25 @@ struct CompactJSONEncoderTests {
         // JSONOutput falls back, so its answer is still Foundation's.
         let mixed: [String: [Double]] = ["b": [1.5, 3, 1e20], "a": []]
         #expect(try JSONOutput.encodeBytes(mixed) == [UInt8](JSONOutput.foundationEncode(mixed)))
+    }
+
+    @Test func codingPathsSeenByValuesAreFoundations() throws {
+        struct Probe: Encodable {
+            func encode(to encoder: any Encoder) throws {
+                throw EncodingError.invalidValue(0, .init(codingPath: encoder.codingPath, debugDescription: "probe"))
+            }
+        }
+        func path(_ encode: () throws -> Void) -> [String] {
+            do {
+                try encode()
+            } catch EncodingError.invalidValue(_, let context) {
+                return context.codingPath.map(\.stringValue)
+            } catch {}
+            return ["no error"]
+        }
+        let value = ["outer": [["inner": Probe()]]]
+        let compact = path { _ = try CompactJSONEncoder().encode(value) }
+        #expect(compact == ["outer", "Index 0", "inner"])
+        #expect(compact == path { _ = try JSONOutput.foundationEncode(value) })
     }
 }

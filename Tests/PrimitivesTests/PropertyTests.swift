@@ -1,3 +1,4 @@
+import CompactJSON
 import Primitives
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
 public import Foundation
+internal import CompactJSON
 
 /// A JSON input that could not be turned into the expected type, with the path of the offending field.
 public struct JSONInputError: Error, Equatable, Sendable, CustomStringConvertible {

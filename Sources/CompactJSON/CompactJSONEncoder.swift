@@ -10,7 +10,7 @@ internal import Foundation
 ///
 /// It covers what the wire types use: strings, integers, booleans, nil, keyed, unkeyed and nested
 /// containers. Values Foundation special-cases (floating point, `Data`, `Date`, `URL`, `Decimal`)
-/// throw ``CompactJSONEncoder/Unsupported``; ``JSONOutput`` then falls back to Foundation, so output
+/// throw ``CompactJSONEncoder/Unsupported``; callers (`JSONOutput`, `HTTPResponse.json`) then fall back to Foundation, so output
 /// never differs.
 public struct CompactJSONEncoder {
     /// A value this encoder does not write itself; the caller should use Foundation's encoder.
@@ -24,7 +24,7 @@ public struct CompactJSONEncoder {
     /// The compact, key-sorted JSON of `value`.
     /// - Throws: ``Unsupported`` for values outside the subset above, or what `value.encode(to:)` throws.
     public func encode(_ value: some Encodable) throws -> [UInt8] {
-        let root = try JSONTreeEncoder.node(for: value, codingPath: [], topLevel: true)
+        let root = try JSONTreeEncoder.node(for: value, path: nil, topLevel: true)
         var output: [UInt8] = []
         output.reserveCapacity(1024)
         root.write(into: &output)
@@ -123,19 +123,20 @@ final class JSONArrayBox {
 
 /// The `Encoder` one value encodes itself into; it records the single node that value produces.
 final class JSONTreeEncoder: Encoder {
-    let codingPath: [any CodingKey]
+    let path: JSONPath?
+    var codingPath: [any CodingKey] { JSONPath.keys(path) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var node: JSONNode?
 
-    init(codingPath: [any CodingKey]) { self.codingPath = codingPath }
+    init(path: JSONPath?) { self.path = path }
 
     /// The node `value` encodes to; a nested value that encodes nothing is `{}`, as with Foundation.
     /// At the top level, a value that encodes nothing is an error, as with Foundation.
-    static func node(for value: some Encodable, codingPath: [any CodingKey], topLevel: Bool = false) throws
+    static func node(for value: some Encodable, path: JSONPath?, topLevel: Bool = false) throws
         -> JSONNode
     {
         if let node = try primitiveNode(value) { return node }
-        let encoder = JSONTreeEncoder(codingPath: codingPath)
+        let encoder = JSONTreeEncoder(path: path)
         try value.encode(to: encoder)
         if let node = encoder.node { return node }
         if topLevel {
@@ -147,19 +148,21 @@ final class JSONTreeEncoder: Encoder {
     }
 
     /// Strings and integers directly, without a nested encoder; the types Foundation treats specially
-    /// are refused.
-    private static func primitiveNode(_ value: some Encodable) throws -> JSONNode? {
-        switch value {
-        case let text as String: return .string(text)
-        case let number as Int: return .literal(String(number))
-        case let number as UInt32: return .literal(String(number))
-        case let number as UInt64: return .literal(String(number))
-        case let flag as Bool: return .literal(flag ? "true" : "false")
-        case is Double, is Float, is Data, is Date, is URL, is Decimal:
-            throw CompactJSONEncoder.Unsupported(type: "\(type(of: value))")
-        default:
-            return nil
+    /// are refused. Metatype comparisons, not `as?` casts: a failed dynamic cast costs a runtime call
+    /// per candidate type, and this runs for every value in the tree.
+    private static func primitiveNode<T: Encodable>(_ value: T) throws -> JSONNode? {
+        let type = T.self
+        if type == String.self { return .string(value as! String) }
+        if type == Int.self { return integerLiteral(value as! Int) }
+        if type == UInt32.self { return integerLiteral(value as! UInt32) }
+        if type == UInt64.self { return integerLiteral(value as! UInt64) }
+        if type == Bool.self { return .literal((value as! Bool) ? "true" : "false") }
+        if type == Double.self || type == Float.self || type == Data.self || type == Date.self || type == URL.self
+            || type == Decimal.self
+        {
+            throw CompactJSONEncoder.Unsupported(type: "\(type)")
         }
+        return nil
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -170,7 +173,7 @@ final class JSONTreeEncoder: Encoder {
             box = JSONObjectBox()
             node = .object(box)
         }
-        return KeyedEncodingContainer(JSONKeyedContainer<Key>(box: box, codingPath: codingPath))
+        return KeyedEncodingContainer(JSONKeyedContainer<Key>(box: box, path: path))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -181,7 +184,7 @@ final class JSONTreeEncoder: Encoder {
             box = JSONArrayBox()
             node = .array(box)
         }
-        return JSONUnkeyedContainer(box: box, codingPath: codingPath)
+        return JSONUnkeyedContainer(box: box, path: path)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -194,7 +197,8 @@ private func integerLiteral(_ value: some BinaryInteger) -> JSONNode { .literal(
 
 private struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let box: JSONObjectBox
-    let codingPath: [any CodingKey]
+    let path: JSONPath?
+    var codingPath: [any CodingKey] { JSONPath.keys(path) }
 
     mutating func encodeNil(forKey key: Key) throws { box.set(key.stringValue, .literal("null")) }
     mutating func encode(_ value: Bool, forKey key: Key) throws {
@@ -216,7 +220,7 @@ private struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func encode(_ value: UInt32, forKey key: Key) throws { box.set(key.stringValue, integerLiteral(value)) }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { box.set(key.stringValue, integerLiteral(value)) }
     mutating func encode(_ value: some Encodable, forKey key: Key) throws {
-        box.set(key.stringValue, try JSONTreeEncoder.node(for: value, codingPath: codingPath + [key]))
+        box.set(key.stringValue, try JSONTreeEncoder.node(for: value, path: JSONPath(path, key)))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -224,19 +228,19 @@ private struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     ) -> KeyedEncodingContainer<NestedKey> {
         let nested = JSONObjectBox()
         box.set(key.stringValue, .object(nested))
-        return KeyedEncodingContainer(JSONKeyedContainer<NestedKey>(box: nested, codingPath: codingPath + [key]))
+        return KeyedEncodingContainer(JSONKeyedContainer<NestedKey>(box: nested, path: JSONPath(path, key)))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let nested = JSONArrayBox()
         box.set(key.stringValue, .array(nested))
-        return JSONUnkeyedContainer(box: nested, codingPath: codingPath + [key])
+        return JSONUnkeyedContainer(box: nested, path: JSONPath(path, key))
     }
 
     mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        let encoder = JSONTreeEncoder(codingPath: codingPath + [key])
+        let encoder = JSONTreeEncoder(path: JSONPath(path, key))
         box.set(key.stringValue, .deferred(encoder))
         return encoder
     }
@@ -244,10 +248,11 @@ private struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 
 private struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
     let box: JSONArrayBox
-    let codingPath: [any CodingKey]
+    let path: JSONPath?
+    var codingPath: [any CodingKey] { JSONPath.keys(path) }
     var count: Int { box.items.count }
 
-    private var indexKey: any CodingKey { IndexKey(index: box.items.count) }
+    private var itemPath: JSONPath { JSONPath(path, IndexKey(index: box.items.count)) }
 
     mutating func encodeNil() throws { box.items.append(.literal("null")) }
     mutating func encode(_ value: Bool) throws { box.items.append(.literal(value ? "true" : "false")) }
@@ -265,27 +270,27 @@ private struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt32) throws { box.items.append(integerLiteral(value)) }
     mutating func encode(_ value: UInt64) throws { box.items.append(integerLiteral(value)) }
     mutating func encode(_ value: some Encodable) throws {
-        box.items.append(try JSONTreeEncoder.node(for: value, codingPath: codingPath + [indexKey]))
+        box.items.append(try JSONTreeEncoder.node(for: value, path: itemPath))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
         -> KeyedEncodingContainer<NestedKey>
     {
         let nested = JSONObjectBox()
-        let path = codingPath + [indexKey]
+        let path = itemPath
         box.items.append(.object(nested))
-        return KeyedEncodingContainer(JSONKeyedContainer<NestedKey>(box: nested, codingPath: path))
+        return KeyedEncodingContainer(JSONKeyedContainer<NestedKey>(box: nested, path: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let nested = JSONArrayBox()
-        let path = codingPath + [indexKey]
+        let path = itemPath
         box.items.append(.array(nested))
-        return JSONUnkeyedContainer(box: nested, codingPath: path)
+        return JSONUnkeyedContainer(box: nested, path: path)
     }
 
     mutating func superEncoder() -> any Encoder {
-        let encoder = JSONTreeEncoder(codingPath: codingPath + [indexKey])
+        let encoder = JSONTreeEncoder(path: itemPath)
         box.items.append(.deferred(encoder))
         return encoder
     }
@@ -311,7 +316,29 @@ private struct JSONSingleValueContainer: SingleValueEncodingContainer {
     func encode(_ value: UInt32) throws { encoder.node = integerLiteral(value) }
     func encode(_ value: UInt64) throws { encoder.node = integerLiteral(value) }
     func encode(_ value: some Encodable) throws {
-        encoder.node = try JSONTreeEncoder.node(for: value, codingPath: encoder.codingPath)
+        encoder.node = try JSONTreeEncoder.node(for: value, path: encoder.path)
+    }
+}
+
+/// A coding path as a linked list, so that descending one level costs one small allocation instead
+/// of copying an array of existentials; the array is built only if someone asks for it.
+final class JSONPath {
+    let parent: JSONPath?
+    let key: any CodingKey
+
+    init(_ parent: JSONPath?, _ key: any CodingKey) {
+        self.parent = parent
+        self.key = key
+    }
+
+    static func keys(_ path: JSONPath?) -> [any CodingKey] {
+        var keys: [any CodingKey] = []
+        var current = path
+        while let node = current {
+            keys.append(node.key)
+            current = node.parent
+        }
+        return keys.reversed()
     }
 }
 
