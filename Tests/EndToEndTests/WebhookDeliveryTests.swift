@@ -82,9 +82,17 @@ struct WebhookDeliveryTests {
 
         // Re-posting told the dispute coordinator again (allowed, contract §7.7): one more delivery.
         await peer.waitFor(6, to: "/hooks")
-        let listing = try await api.get("/v1/webhooks/deliveries?status=delivered")
+        // The receiver has the sixth POST before the node has its answer and records the delivery, so
+        // the listing is read until it shows all five (or for at most 5 s).
+        var deliveredEvents: [String] = []
+        for _ in 0..<100 {
+            let listing = try await api.get("/v1/webhooks/deliveries?status=delivered")
+            deliveredEvents = (listing.json as? [[String: Any]])?.compactMap { $0["event"] as? String } ?? []
+            if deliveredEvents.count >= 5 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(
-            (listing.json as? [[String: Any]])?.compactMap { $0["event"] as? String }.sorted()
+            deliveredEvents.sorted()
                 == [
                     "availability.stored", "collator.seconded", "dispute.statements", "dispute.statements",
                     "statement.share",

@@ -13,10 +13,14 @@ final class CurlLoop: @unchecked Sendable {
     // Safe because: `multi` and `transfers` are only used on the loop thread (see above); the
     // shared part, `inbox`, is a Mutex, and `curl_multi_wakeup` is thread-safe.
 
+    /// Called exactly once with a request's outcome, on the loop thread (or on the submitting thread
+    /// when the request is refused at once). It must return quickly: every transfer waits for it.
+    typealias Completion = @Sendable (Result<CurlResponse, CurlError>) -> Void
+
     struct Submission: Sendable {
         let id: UInt64
         let request: CurlRequest
-        let continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>
+        let complete: Completion
     }
 
     struct Inbox {
@@ -42,22 +46,20 @@ final class CurlLoop: @unchecked Sendable {
         thread.start()
     }
 
-    /// Hands a request to the loop; the continuation is resumed on the loop thread (or here, when the
-    /// task is already cancelled or the loop is stopping). Wake-ups happen under the lock so that
-    /// none reaches a multi handle the loop has already cleaned up.
-    func submit(
-        _ request: CurlRequest, id: UInt64, continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>
-    ) {
+    /// Hands a request to the loop; `complete` runs on the loop thread (or here, when the task is
+    /// already cancelled or the loop is stopping). Wake-ups happen under the lock so that none reaches
+    /// a multi handle the loop has already cleaned up.
+    func submit(_ request: CurlRequest, id: UInt64, complete: @escaping Completion) {
         let refused: CurlError? = inbox.withLock { inbox in
             // Checked under the lock so that a concurrent `cancel(id)` either sees the submission
             // or happens before this check (the task's cancelled flag is set before its handler runs).
             if inbox.stopping { return .shutdown }
             if Task.isCancelled { return .cancelled }
-            inbox.submissions.append(Submission(id: id, request: request, continuation: continuation))
+            inbox.submissions.append(Submission(id: id, request: request, complete: complete))
             curl_multi_wakeup(multi)
             return nil
         }
-        if let refused { continuation.resume(returning: .failure(refused)) }
+        if let refused { complete(.failure(refused)) }
     }
 
     /// A fresh request id.
@@ -80,7 +82,7 @@ final class CurlLoop: @unchecked Sendable {
             }
             return nil
         }
-        queued?.continuation.resume(returning: .failure(.cancelled))
+        queued?.complete(.failure(.cancelled))
     }
 
     /// Fails every request with ``CurlError/Kind/shutdown`` and ends the thread. Does not wait.
@@ -125,22 +127,22 @@ final class CurlLoop: @unchecked Sendable {
             defer { inbox.submissions = [] }
             return inbox.submissions
         }
-        for submission in late { submission.continuation.resume(returning: .failure(.shutdown)) }
+        for submission in late { submission.complete(.failure(.shutdown)) }
         curl_multi_cleanup(multi)
     }
 
     private func start(_ submission: Submission) {
         do {
             let transfer = try CurlTransfer(
-                id: submission.id, request: submission.request, continuation: submission.continuation)
+                id: submission.id, request: submission.request, complete: submission.complete)
             if let error = multiError(curl_multi_add_handle(multi, transfer.handle)) {
                 transfer.release()
-                submission.continuation.resume(returning: .failure(error))
+                submission.complete(.failure(error))
                 return
             }
             transfers[transfer.handle] = transfer
         } catch {
-            submission.continuation.resume(returning: .failure(error))
+            submission.complete(.failure(error))
         }
     }
 
@@ -158,7 +160,7 @@ final class CurlLoop: @unchecked Sendable {
         transfers[transfer.handle] = nil
         _ = curl_multi_remove_handle(multi, transfer.handle)
         transfer.release()
-        transfer.continuation.resume(returning: result)
+        transfer.complete(result)
     }
 
     private func multiError(_ code: CURLMcode) -> CurlError? {

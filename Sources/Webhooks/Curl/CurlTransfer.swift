@@ -9,7 +9,7 @@ internal import CShims
 final class CurlTransfer {
     let id: UInt64
     let handle: UnsafeMutableRawPointer
-    let continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>
+    let complete: CurlLoop.Completion
     let maxResponseBytes: Int
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -20,14 +20,14 @@ final class CurlTransfer {
     /// Builds and configures the easy handle for `request`.
     /// - Throws: ``CurlError`` when curl refuses an option or cannot allocate a handle.
     init(
-        id: UInt64, request: CurlRequest, continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>
+        id: UInt64, request: CurlRequest, complete: @escaping CurlLoop.Completion
     ) throws(CurlError) {
         guard let handle = curl_easy_init() else {
             throw CurlError(kind: .easy(code: Int(CURLE_FAILED_INIT.rawValue)), message: "curl_easy_init failed")
         }
         self.id = id
         self.handle = handle
-        self.continuation = continuation
+        self.complete = complete
         self.maxResponseBytes = request.maxResponseBytes
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))

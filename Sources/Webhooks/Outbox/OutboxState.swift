@@ -23,8 +23,8 @@ struct OutboxState {
     var lanes: [String: Lane] = [:]
     /// Pending rows in the table (for the gauge).
     var pending = 0
-    var dispatcher: Task<Void, Never>?
-    var spawn: AsyncStream<String>.Continuation?
+    /// A shutdown waiting for every lane to be idle.
+    var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Removes and returns the flush waiters whose target is committed.
     mutating func readyWaiters() -> [CheckedContinuation<Void, Never>] {
@@ -62,8 +62,12 @@ struct Lane {
     var head = 0
     var overflow = false
     var lastQueued: Int64 = 0
-    /// A worker task is delivering this lane.
+    /// A step of this lane is under way: a POST in flight, a retry delay, or a load from the table.
     var running = false
+    /// The curl request id of the POST in flight, and the task waiting out a retry delay, so that a
+    /// shutdown can abandon them.
+    var inFlight: UInt64?
+    var retryTimer: Task<Void, Never>?
 
     var first: PendingDelivery? { head < queue.count ? queue[head] : nil }
 

@@ -13,31 +13,34 @@ enum AttemptResult: Equatable {
 }
 
 extension WebhookOutbox {
-    /// What a lane worker does next.
+    /// What a lane does next.
     private enum Step {
         case deliver(PendingDelivery)
         case load(after: Int64)
         case idle
     }
 
-    /// Delivers the lane of `url` in order until it is empty, then ends (a commit starts a new worker).
-    /// Runs as a child of the dispatcher task, so shutdown cancels it.
-    func runLane(_ url: String) async {
-        while !Task.isCancelled {
-            let step = state.withLock { state -> Step in
-                guard let lane = state.lanes[url] else { return .idle }
-                if let row = lane.first { return .deliver(row) }
-                if lane.overflow { return .load(after: lane.lastQueued) }
-                state.lanes[url]?.running = false
-                return .idle
-            }
-            switch step {
-            case .idle:
-                return
-            case .deliver(let row):
-                guard await deliver(row) else { return }
-                state.withLock { $0.lanes[url]?.removeFirst() }
-            case .load(let after):
+    /// Moves the lane of `url` on by one step: sends its first pending delivery, loads more rows from
+    /// the table, or marks the lane idle.
+    ///
+    /// Exactly one step of a lane is under way at a time: whoever sets `Lane.running` calls this, and
+    /// every step ends by calling it again (from the curl thread when a POST ends, from a task after a
+    /// retry delay or a load). Deliveries are chained on the curl thread without a hop to a
+    /// Swift-concurrency thread, so one URL gets its next POST as soon as the previous one is answered.
+    func advance(_ url: String) {
+        let step = state.withLock { state -> Step in
+            guard !state.stopping, let lane = state.lanes[url] else { return .idle }
+            if let row = lane.first { return .deliver(row) }
+            if lane.overflow { return .load(after: lane.lastQueued) }
+            return .idle
+        }
+        switch step {
+        case .idle:
+            endStep(url)
+        case .deliver(let row):
+            send(row, attempts: row.attempts + 1)
+        case .load(let after):
+            Task {
                 do {
                     try await store.loadPending(url: url, after: after, limit: Lane.capacity) { rows in
                         self.state.withLock { $0.lanes[url]?.loaded(rows, limit: Lane.capacity) }
@@ -46,52 +49,105 @@ extension WebhookOutbox {
                     logger.error("cannot load pending web-hook deliveries for \(url): \(error)")
                     try? await Task.sleep(for: .seconds(1))
                 }
+                advance(url)
             }
         }
     }
 
-    /// Attempts `row` until it is delivered or dead-lettered; `false` if cancelled first.
-    private func deliver(_ row: PendingDelivery) async -> Bool {
-        var attempts = row.attempts
-        while true {
-            attempts += 1
-            let result = await attempt(row)
-            switch result {
-            case .cancelled:
-                return false
-            case .delivered:
-                metrics.count(row.event, "delivered")
-                metrics.recordLatency(since: row.createdAt)
-                record(
-                    DeliveryUpdate(
-                        sequence: row.sequence, status: .delivered, attempts: attempts, lastError: nil,
-                        nextAttemptAt: nil,
-                        deliveredAt: Date()))
-                return true
-            case .permanent(let reason):
-                deadLetter(row, attempts: attempts, reason: reason)
-                return true
-            case .retry(let reason, let retryAfter):
-                let delay = retryAfter ?? configuration.backoff(afterAttempts: attempts)
-                let next = Date().addingTimeInterval(delay.timeInterval)
-                let horizon = row.createdAt.addingTimeInterval(configuration.giveUpAfter.timeInterval)
-                guard next <= horizon else {
-                    deadLetter(row, attempts: attempts, reason: "gave up after \(attempts) attempts: \(reason)")
-                    return true
-                }
-                metrics.count(row.event, "retried")
-                record(
-                    DeliveryUpdate(
-                        sequence: row.sequence, status: .pending, attempts: attempts, lastError: reason,
-                        nextAttemptAt: next,
-                        deliveredAt: nil))
-                do {
-                    try await Task.sleep(for: delay)
-                } catch {
-                    return false
-                }
-            }
+    /// The lane of `url` has nothing to do (or the outbox is stopping): marks it idle, and releases a
+    /// shutdown waiting for every lane to be idle.
+    private func endStep(_ url: String) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.lanes[url]?.running = false
+            state.lanes[url]?.inFlight = nil
+            state.lanes[url]?.retryTimer = nil
+            guard state.stopping, !state.lanes.values.contains(where: \.running) else { return [] }
+            defer { state.idleWaiters = [] }
+            return state.idleWaiters
         }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Posts `row` (its `attempts`-th attempt); the outcome arrives on the curl thread.
+    private func send(_ row: PendingDelivery, attempts: Int) {
+        let id = client.start(request(for: row)) { result in
+            self.finished(row, attempts: attempts, result: result)
+        }
+        // A shutdown that ran between `start` and here did not see this id, so it is cancelled here.
+        let stopping = state.withLock { state -> Bool in
+            state.lanes[row.url]?.inFlight = id
+            return state.stopping
+        }
+        if stopping { client.cancel(id) }
+    }
+
+    /// Records the outcome of an attempt and moves the lane on (runs on the curl thread: quick).
+    private func finished(_ row: PendingDelivery, attempts: Int, result: Result<CurlResponse, CurlError>) {
+        let outcome: AttemptResult
+        switch result {
+        case .success(let response):
+            outcome = Self.classify(response)
+        case .failure(let error):
+            // Cancelled or shut down: the delivery stays pending, its attempt uncounted, for the next start.
+            outcome =
+                error.kind == .cancelled || error.kind == .shutdown
+                ? .cancelled : .retry(reason: error.description, retryAfter: nil)
+        }
+        switch outcome {
+        case .cancelled:
+            endStep(row.url)
+        case .delivered:
+            metrics.count(row.event, "delivered")
+            metrics.recordLatency(since: row.createdAt)
+            record(
+                DeliveryUpdate(
+                    sequence: row.sequence, status: .delivered, attempts: attempts, lastError: nil, nextAttemptAt: nil,
+                    deliveredAt: Date()))
+            settle(row)
+        case .permanent(let reason):
+            deadLetter(row, attempts: attempts, reason: reason)
+            settle(row)
+        case .retry(let reason, let retryAfter):
+            let delay = retryAfter ?? configuration.backoff(afterAttempts: attempts)
+            let next = Date().addingTimeInterval(delay.timeInterval)
+            let horizon = row.createdAt.addingTimeInterval(configuration.giveUpAfter.timeInterval)
+            guard next <= horizon else {
+                deadLetter(row, attempts: attempts, reason: "gave up after \(attempts) attempts: \(reason)")
+                settle(row)
+                return
+            }
+            metrics.count(row.event, "retried")
+            record(
+                DeliveryUpdate(
+                    sequence: row.sequence, status: .pending, attempts: attempts, lastError: reason,
+                    nextAttemptAt: next, deliveredAt: nil))
+            scheduleRetry(row, attempts: attempts + 1, after: delay)
+        }
+    }
+
+    /// The lane's first row is delivered or dead-lettered: drops it and goes on with the next.
+    private func settle(_ row: PendingDelivery) {
+        state.withLock { $0.lanes[row.url]?.removeFirst() }
+        advance(row.url)
+    }
+
+    /// Attempts `row` again after `delay`; the lane waits (later rows keep their order behind it).
+    private func scheduleRetry(_ row: PendingDelivery, attempts: Int, after delay: Duration) {
+        let timer = Task {
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                endStep(row.url)  // cancelled by shutdown
+                return
+            }
+            let stopping = state.withLock { $0.stopping }
+            if stopping { endStep(row.url) } else { send(row, attempts: attempts) }
+        }
+        let stopping = state.withLock { state -> Bool in
+            state.lanes[row.url]?.retryTimer = timer
+            return state.stopping
+        }
+        if stopping { timer.cancel() }
     }
 
     private func deadLetter(_ row: PendingDelivery, attempts: Int, reason: String) {
@@ -103,8 +159,8 @@ extension WebhookOutbox {
                 deliveredAt: nil))
     }
 
-    /// One POST of `row`, classified.
-    private func attempt(_ row: PendingDelivery) async -> AttemptResult {
+    /// The POST of `row`, with the contract's headers.
+    private func request(for row: PendingDelivery) -> CurlRequest {
         var headers = [
             ("Content-Type", "application/json"), ("User-Agent", "backingd"), ("X-Backing-Event", row.event),
             ("X-Backing-Delivery", row.id),
@@ -112,16 +168,9 @@ extension WebhookOutbox {
         if let secret = configuration.secret {
             headers.append(("X-Backing-Signature", WebhookSignature.header(body: row.body, secret: secret)))
         }
-        let request = CurlRequest(
+        return CurlRequest(
             method: "POST", url: row.url, headers: headers, body: row.body, timeout: configuration.requestTimeout,
             connectTimeout: configuration.connectTimeout, maxResponseBytes: 1 << 20)
-        do {
-            let response = try await client.send(request)
-            return Self.classify(response)
-        } catch {
-            if error.kind == .cancelled || Task.isCancelled { return .cancelled }
-            return .retry(reason: error.description, retryAfter: nil)
-        }
     }
 
     /// 2xx delivered; 408, 429 and 5xx retried (429 and 503 with their `Retry-After`); the rest permanent.

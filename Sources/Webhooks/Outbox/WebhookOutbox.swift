@@ -16,7 +16,9 @@ internal import Synchronization
 /// permanent refusal and dead-lettered at once.
 ///
 /// Concurrency: `submit` takes a `Mutex` briefly and never does I/O; SQL runs on GRDB's queues and
-/// HTTP on the ``CurlClient`` thread, so nothing here blocks a Swift-concurrency thread.
+/// HTTP on the ``CurlClient`` thread, so nothing here blocks a Swift-concurrency thread. A lane's
+/// next POST is started from the callback of the previous one on the curl thread (and from the
+/// commit callback on GRDB's writer queue), so those callbacks only take the `Mutex` and queue work.
 public final class WebhookOutbox: OutboundMessageSink {
     let configuration: WebhookConfiguration
     let store: OutboxStore
@@ -95,19 +97,9 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// Starts delivering: every pending delivery in the database (from earlier runs too) is attempted
     /// at once, and new ones as they are committed. Calling it again does nothing.
     public func start() {
-        let (stream, spawn) = AsyncStream<String>.makeStream()
         let first = state.withLock { state -> Bool in
             guard !state.startRequested, !state.stopping else { return false }
             state.startRequested = true
-            state.spawn = spawn
-            // All lane workers are children of this task, so cancelling it stops them all.
-            state.dispatcher = Task {
-                await withDiscardingTaskGroup { group in
-                    for await url in stream {
-                        group.addTask { await self.runLane(url) }
-                    }
-                }
-            }
             return true
         }
         guard first else { return }
@@ -118,12 +110,10 @@ public final class WebhookOutbox: OutboundMessageSink {
                     self.state.withLock { state in
                         state.started = true
                         state.pending = count
-                        for url in urls {
-                            state.lanes[url] = Lane(overflow: true, running: true)
-                            state.spawn?.yield(url)
-                        }
+                        for url in urls { state.lanes[url] = Lane(overflow: true, running: true) }
                     }
                     self.metrics.pending.record(count)
+                    for url in urls { self.advance(url) }
                 }
             } catch {
                 logger.error("cannot list pending web-hook deliveries: \(error)")
@@ -131,18 +121,22 @@ public final class WebhookOutbox: OutboundMessageSink {
         }
     }
 
-    /// Commits what was submitted, stops the delivery workers (abandoning attempts in flight; they
-    /// stay pending) and closes the database. Submits after this are dropped.
+    /// Commits what was submitted, stops the lanes (abandoning attempts in flight; they stay pending)
+    /// and closes the database. Submits after this are dropped.
     public func shutdown() async {
         await flush()
-        let (dispatcher, spawn) = state.withLock { state in
-            state.stopping = true
-            return (state.dispatcher, state.spawn)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let (requests, timers, idle) = state.withLock { state in
+                state.stopping = true
+                let idle = !state.lanes.values.contains(where: \.running)
+                if !idle { state.idleWaiters.append(continuation) }
+                return (state.lanes.values.compactMap(\.inFlight), state.lanes.values.compactMap(\.retryTimer), idle)
+            }
+            for id in requests { client.cancel(id) }
+            for timer in timers { timer.cancel() }
+            if idle { continuation.resume() }
         }
-        dispatcher?.cancel()
-        spawn?.finish()
-        await dispatcher?.value
-        await flush()  // the workers' last state changes
+        await flush()  // the lanes' last state changes
         do {
             try store.close()
         } catch {
@@ -260,24 +254,26 @@ public final class WebhookOutbox: OutboundMessageSink {
 
     /// Runs under the store's writer right after a commit: counts it, wakes flushes, feeds the lanes.
     private func didCommit(_ inserted: [PendingDelivery], updates: [DeliveryUpdate]) {
-        let (waiters, pending) = state.withLock { state in
+        let (waiters, pending, woken) = state.withLock { state in
             let settled = updates.count(where: { $0.status != .pending })
             state.committed += inserted.count + updates.count
             state.pending += inserted.count - settled
             state.settled += settled
             state.updatesCommitted += updates.count
-            if state.started {
+            var woken: [String] = []
+            if state.started && !state.stopping {
                 for row in inserted {
                     state.lanes[row.url, default: Lane()].offer(row)
                     if state.lanes[row.url]?.running == false {
                         state.lanes[row.url]?.running = true
-                        state.spawn?.yield(row.url)
+                        woken.append(row.url)
                     }
                 }
             }
-            return (state.readyWaiters() + state.readyProgressWaiters(), state.pending)
+            return (state.readyWaiters() + state.readyProgressWaiters(), state.pending, woken)
         }
         metrics.pending.record(pending)
         for waiter in waiters { waiter.resume() }
+        for url in woken { advance(url) }
     }
 }
