@@ -6,12 +6,17 @@ import Glibc
 /// once per body piece, and once more when the body is complete (and again after each resume). None of these
 /// calls blocks: the responder runs as a Swift task while the connection is suspended.
 extension ServerContext {
+    /// `url` and `method` are MHD's C strings; they are read into Swift strings on the first call only, as
+    /// MHD calls this three or four times per request.
     func handle(
-        _ connection: OpaquePointer, url: String, method: String, upload: UnsafePointer<CChar>?,
-        uploadSize: UnsafeMutablePointer<Int>, context: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+        _ connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?,
+        upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
+        context: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     ) -> MHD_Result {
         guard let raw = context.pointee else {
-            let state = RequestState(method: HTTPMethod(method), path: url)
+            let state = RequestState(
+                method: method.map { HTTPMethod(String(cString: $0)) } ?? .get,
+                path: url.map { String(cString: $0) } ?? "/")
             context.pointee = Unmanaged.passRetained(state).toOpaque()
             requestStarted()
             return headersArrived(state, connection)
@@ -160,7 +165,8 @@ extension ServerContext {
             return .NO
         }
         defer { MHD_destroy_response(mhdResponse) }
-        for (name, value) in response.headers where !Self.headersMHDSets.contains(name.lowercased()) {
+        for (name, value) in response.headers
+        where !Self.headersMHDSets.contains(where: { HTTPHeaders.nameMatches(name, $0) }) {
             do {
                 try MHDError.check(MHD_add_response_header(mhdResponse, name, value), "MHD_add_response_header")
             } catch {
@@ -178,5 +184,5 @@ extension ServerContext {
     }
 
     /// Framing headers MHD writes itself from the body it is given.
-    private static let headersMHDSets: Set<String> = ["content-length", "transfer-encoding"]
+    private static let headersMHDSets = ["content-length", "transfer-encoding"]
 }

@@ -13,6 +13,9 @@ struct Route: Sendable {
     let accepts: Set<String>?
     let mutating: Bool
     let handler: @Sendable (HTTPRequest) async throws -> HTTPResponse
+    /// How many literal segments the pattern has; among patterns matching a path, the most literal wins
+    /// (`/v1/statements/batch` over `/v1/statements/{id}`).
+    let specificity: Int
 
     init(
         method: HTTPMethod, pattern: String, accepts: [String]?, mutating: Bool,
@@ -21,6 +24,10 @@ struct Route: Sendable {
         self.method = method
         self.pattern = pattern
         self.segments = Route.segments(of: pattern)
+        self.specificity = segments.reduce(0) { count, segment in
+            if case .literal = segment { return count + 1 }
+            return count
+        }
         self.accepts = accepts.map { Set($0.map { $0.lowercased() }) }
         self.mutating = mutating
         self.handler = handler
@@ -52,14 +59,5 @@ struct Route: Sendable {
             }
         }
         return parameters
-    }
-
-    /// How many literal segments the pattern has; among patterns matching a path, the most literal wins
-    /// (`/v1/statements/batch` over `/v1/statements/{id}`).
-    var specificity: Int {
-        segments.reduce(0) { count, segment in
-            if case .literal = segment { return count + 1 }
-            return count
-        }
     }
 }

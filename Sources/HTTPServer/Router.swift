@@ -57,26 +57,44 @@ public struct Router: HTTPResponder {
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
         let components = Route.pathComponents(request.path)
-        let matches = table.compactMap { route in route.match(components).map { (route, $0) } }
-        guard !matches.isEmpty else {
+        // One pass over the table, keeping only the best match for the method (and, for HEAD, for GET); the
+        // full list of matches is only gathered for a 405.
+        var pathExists = false
+        var chosen: (route: Route, parameters: [String: String])?
+        var chosenForGet: (route: Route, parameters: [String: String])?
+        for route in table {
+            guard let parameters = route.match(components) else { continue }
+            pathExists = true
+            // Among equally specific matches the first registered wins.
+            if route.method == request.method {
+                if chosen.map({ route.specificity > $0.route.specificity }) ?? true { chosen = (route, parameters) }
+            } else if request.method == .head, route.method == .get {
+                if chosenForGet.map({ route.specificity > $0.route.specificity }) ?? true {
+                    chosenForGet = (route, parameters)
+                }
+            }
+        }
+        guard pathExists else {
             guard let fallbackHandler else {
                 return answer(ProblemDetails.notFound("There is no resource at \(request.path)."), Self.unmatchedRoute)
             }
             return await run(fallbackHandler, request, pattern: Self.unmatchedRoute)
         }
-        let candidates = matches.filter { $0.0.method == request.method }
-        let chosen =
-            candidates.isEmpty && request.method == .head ? matches.filter { $0.0.method == .get } : candidates
-        guard let (route, parameters) = chosen.max(by: { $0.0.specificity < $1.0.specificity }) else {
-            return answer(MethodNotAllowed(path: request.path, allowed: matches.map(\.0.method)), matches[0].0.pattern)
+        guard let (route, parameters) = chosen ?? chosenForGet else {
+            let matches = table.filter { $0.match(components) != nil }
+            return answer(MethodNotAllowed(path: request.path, allowed: matches.map(\.method)), matches[0].pattern)
         }
         if route.mutating, let token, !token.accepts(request.headers["authorization"]) {
             return answer(Unauthorized(), route.pattern)
         }
-        if let accepts = route.accepts, request.hasBody, !accepts.contains(request.mediaType ?? "") {
-            let named = request.mediaType.map { "“\($0)”" } ?? "no content type"
-            let detail = "A body with \(named) is not accepted here; use \(accepts.sorted().joined(separator: " or "))."
-            return answer(ProblemDetails.unsupportedMediaType(detail), route.pattern)
+        if let accepts = route.accepts, request.hasBody {
+            let mediaType = request.mediaType
+            if !accepts.contains(mediaType ?? "") {
+                let named = mediaType.map { "“\($0)”" } ?? "no content type"
+                let detail =
+                    "A body with \(named) is not accepted here; use \(accepts.sorted().joined(separator: " or "))."
+                return answer(ProblemDetails.unsupportedMediaType(detail), route.pattern)
+            }
         }
         var routed = request
         routed.pathParameters = parameters
