@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP throughput on loopback: a bare libmicrohttpd handler that answers inside the C callback (the
-# baseline) against the same echo through HTTPServer's full path (suspend/resume, Swift task, Router).
+# baseline) against the same echo through HTTPServer's full path (suspend/resume, Swift task, Router), and
+# through a Router route added with `inline: true` (answered on libmicrohttpd's thread when it does not suspend).
 # Both serve POST /echo with a 27-byte JSON body → {"len":27}; wrk drives each over keep-alive connections.
 # Usage: Benchmarks/http-bench.sh [duration-seconds=5] [connections=32] [server-threads=4]
 set -euo pipefail
@@ -59,11 +60,14 @@ run() {
 
 run bare
 run swift
+run swift-inline
 read -r BARE_RPS BARE_P99 < "$WORK/bare.result"
 read -r SWIFT_RPS SWIFT_P99 < "$WORK/swift.result"
+read -r INLINE_RPS INLINE_P99 < "$WORK/swift-inline.result"
 
 echo "loopback, POST /echo (27-byte JSON), wrk -t2 -c$CONNECTIONS -d${DURATION}s, server threads $THREADS, $(nproc) cores"
 printf '%-40s %12s %10s\n' "server" "req/s" "p99 (ms)"
 printf '%-40s %12.0f %10.2f\n' "(a) bare libmicrohttpd callback" "$BARE_RPS" "$BARE_P99"
 printf '%-40s %12.0f %10.2f\n' "(b) HTTPServer (suspend/resume+Router)" "$SWIFT_RPS" "$SWIFT_P99"
-awk -v a="$BARE_RPS" -v b="$SWIFT_RPS" 'BEGIN { printf "ratio (b)/(a): %.2f\n", b / a }'
+printf '%-40s %12.0f %10.2f\n' "(c) HTTPServer, inline route" "$INLINE_RPS" "$INLINE_P99"
+awk -v a="$BARE_RPS" -v b="$SWIFT_RPS" -v c="$INLINE_RPS" 'BEGIN { printf "ratio (b)/(a): %.2f  (c)/(a): %.2f\n", b / a, c / a }'

@@ -15,10 +15,9 @@ public struct HTTPHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, 
     /// The value of the last field called `name` (any case), or `nil`; setting replaces every such field,
     /// and setting `nil` removes them.
     public subscript(name: String) -> String? {
-        get { fields.last { $0.name.lowercased() == name.lowercased() }?.value }
+        get { fields.last { Self.nameMatches($0.name, name) }?.value }
         set {
-            let lowered = name.lowercased()
-            fields.removeAll { $0.name.lowercased() == lowered }
+            fields.removeAll { Self.nameMatches($0.name, name) }
             if let newValue { fields.append((name, newValue)) }
         }
     }
@@ -33,8 +32,33 @@ public struct HTTPHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, 
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count
-            && zip(lhs.fields, rhs.fields).allSatisfy {
-                $0.name.lowercased() == $1.name.lowercased() && $0.value == $1.value
+            && zip(lhs.fields, rhs.fields).allSatisfy { nameMatches($0.name, $1.name) && $0.value == $1.value }
+    }
+
+    /// Whether two field names are equal ignoring case, as `lhs.lowercased() == rhs.lowercased()` says.
+    ///
+    /// Every lookup runs this against each field, so ASCII names (all real ones: names are tokens) are compared
+    /// byte by byte without building lowercased copies; anything else takes the full Unicode path, where e.g.
+    /// the Kelvin sign lowercases to an ASCII `k`.
+    static func nameMatches(_ lhs: String, _ rhs: String) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        let asciiMatch = lhs.withUTF8 { lhs in
+            rhs.withUTF8 { rhs -> Bool? in
+                guard isASCII(lhs), isASCII(rhs) else { return nil }
+                guard lhs.count == rhs.count else { return false }
+                for index in lhs.indices where lhs[index] != rhs[index] {
+                    guard asciiLowercased(lhs[index]) == asciiLowercased(rhs[index]) else { return false }
+                }
+                return true
             }
+        }
+        return asciiMatch ?? (lhs.lowercased() == rhs.lowercased())
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
+
+    static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }

@@ -13,13 +13,23 @@ final class HTTPMetrics: Sendable {
         let status: Int
     }
 
+    /// What one response is recorded in: the counter of its (method, route, status) and the timer of its
+    /// (method, route), cached together so that each response takes one lock and one lookup.
+    private struct Instruments {
+        let counter: Counter
+        let timer: Timer
+    }
+
+    private struct Cache {
+        var instruments: [Key: Instruments] = [:]
+        /// Timers by (method, route), with `status` 0: several statuses share one timer.
+        var timers: [Key: Timer] = [:]
+    }
+
     private let factory: any MetricsFactory
     private let inFlight: Gauge
     private let inFlightCount = Atomic<Int>(0)
-    private let counters = Mutex<[Key: Counter]>([:])
-    private let timers = Mutex<[Key: Timer]>([:])
-
-    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    private let cache = Mutex(Cache())
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -38,28 +48,35 @@ final class HTTPMetrics: Sendable {
 
     /// A response was queued.
     func record(method: HTTPMethod, route: String, status: Int, duration: Duration) {
-        let methodLabel = Self.knownMethods.contains(method.rawValue) ? method.rawValue : "OTHER"
-        let counter = counters.withLock { cache in
+        let methodLabel = Self.label(of: method)
+        let instruments = cache.withLock { cache in
             let key = Key(method: methodLabel, route: route, status: status)
-            if let counter = cache[key] { return counter }
+            if let instruments = cache.instruments[key] { return instruments }
+            let timerKey = Key(method: methodLabel, route: route, status: 0)
+            let timer =
+                cache.timers[timerKey]
+                ?? Timer(
+                    label: "backingd_http_request_duration_seconds",
+                    dimensions: [("method", methodLabel), ("route", route)],
+                    preferredDisplayUnit: .seconds, factory: factory)
+            cache.timers[timerKey] = timer
             let counter = Counter(
                 label: "backingd_http_requests_total",
                 dimensions: [("method", methodLabel), ("route", route), ("status", String(status))], factory: factory)
-            cache[key] = counter
-            return counter
+            let instruments = Instruments(counter: counter, timer: timer)
+            cache.instruments[key] = instruments
+            return instruments
         }
-        counter.increment()
-        let timer = timers.withLock { cache in
-            let key = Key(method: methodLabel, route: route, status: 0)
-            if let timer = cache[key] { return timer }
-            let timer = Timer(
-                label: "backingd_http_request_duration_seconds",
-                dimensions: [("method", methodLabel), ("route", route)],
-                preferredDisplayUnit: .seconds, factory: factory)
-            cache[key] = timer
-            return timer
-        }
+        instruments.counter.increment()
         let (seconds, attoseconds) = duration.components
-        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        instruments.timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// The method's token if it is a common one, else `OTHER` (which keeps the label sets few).
+    private static func label(of method: HTTPMethod) -> String {
+        switch method {
+        case .get, .head, .post, .put, .patch, .delete, .options: method.rawValue
+        default: "OTHER"
+        }
     }
 }

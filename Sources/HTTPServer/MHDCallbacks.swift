@@ -11,8 +11,7 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method
     guard let cls, let connection, let uploadSize, let context else { return .NO }
     let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
     return server.handle(
-        connection, url: url.map { String(cString: $0) } ?? "/", method: method.map { String(cString: $0) } ?? "GET",
-        upload: upload, uploadSize: uploadSize, context: context)
+        connection, url: url, method: method, upload: upload, uploadSize: uploadSize, context: context)
 }
 
 /// MHD's request-completed notice: releases the request's state and ends it in the books.

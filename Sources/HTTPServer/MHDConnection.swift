@@ -6,12 +6,17 @@ import Glibc
 /// once per body piece, and once more when the body is complete (and again after each resume). None of these
 /// calls blocks: the responder runs as a Swift task while the connection is suspended.
 extension ServerContext {
+    /// `url` and `method` are MHD's C strings; they are read into Swift strings on the first call only, as
+    /// MHD calls this three or four times per request.
     func handle(
-        _ connection: OpaquePointer, url: String, method: String, upload: UnsafePointer<CChar>?,
-        uploadSize: UnsafeMutablePointer<Int>, context: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+        _ connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?,
+        upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
+        context: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     ) -> MHD_Result {
         guard let raw = context.pointee else {
-            let state = RequestState(method: HTTPMethod(method), path: url)
+            let state = RequestState(
+                method: method.map { HTTPMethod(String(cString: $0)) } ?? .get,
+                path: url.map { String(cString: $0) } ?? "/")
             context.pointee = Unmanaged.passRetained(state).toOpaque()
             requestStarted()
             return headersArrived(state, connection)
@@ -99,7 +104,7 @@ extension ServerContext {
         let next = state.progress.withLock { progress -> Next in
             switch progress.phase {
             case .receiving:
-                progress.phase = .handling
+                progress.phase = .handling(suspended: false)
                 defer { progress.body = [] }
                 return .start(progress.body)
             case .draining: return .close
@@ -117,7 +122,13 @@ extension ServerContext {
         }
     }
 
-    /// Suspends the connection and runs the responder in a task that resumes it with the answer.
+    /// Runs the responder in a task; queues its answer at once if it is ready by the time the task has been
+    /// started, or else suspends the connection, which the task resumes with the answer.
+    ///
+    /// A request for a ``Router`` route added with `inline: true` (see
+    /// ``Router/add(_:_:accepts:mutating:inline:_:)``) starts on this thread (`Task.immediate`) and runs here
+    /// until it first suspends, so a cheap handler that does not suspend answers with no suspend, resume or
+    /// thread hop. Every other request starts on the global executor.
     private func startHandling(_ state: RequestState, _ connection: OpaquePointer, body: [UInt8]) -> MHD_Result {
         let request = HTTPRequest(
             method: state.method, path: state.path, query: arguments(on: connection), headers: headers(on: connection),
@@ -129,14 +140,22 @@ extension ServerContext {
             response.headers["Connection"] = "close"
             return queue(response, for: state, on: connection)
         }
-        MHD_suspend_connection(connection)
-        let responder = self.responder
-        Task {
-            let response = await responder.respond(to: request)
-            _ = state.answer(response, resuming: handle)
-            self.doneHandling(state)
+        if let router, #available(macOS 26, *), router.routesInline(request) {
+            Task.immediate {
+                let response = await router.respond(to: request)
+                _ = state.answer(response, resuming: handle)
+                self.doneHandling(state)
+            }
+        } else {
+            let responder = self.responder
+            Task {
+                let response = await responder.respond(to: request)
+                _ = state.answer(response, resuming: handle)
+                self.doneHandling(state)
+            }
         }
-        return .YES
+        guard let response = state.takeAnswerOrSuspend(connection) else { return .YES }
+        return queue(response, for: state, on: connection)
     }
 
     /// Hands `response` to MHD (which copies the body) and records it in the metrics.
@@ -160,7 +179,8 @@ extension ServerContext {
             return .NO
         }
         defer { MHD_destroy_response(mhdResponse) }
-        for (name, value) in response.headers where !Self.headersMHDSets.contains(name.lowercased()) {
+        for (name, value) in response.headers
+        where !Self.headersMHDSets.contains(where: { HTTPHeaders.nameMatches(name, $0) }) {
             do {
                 try MHDError.check(MHD_add_response_header(mhdResponse, name, value), "MHD_add_response_header")
             } catch {
@@ -178,5 +198,5 @@ extension ServerContext {
     }
 
     /// Framing headers MHD writes itself from the body it is given.
-    private static let headersMHDSets: Set<String> = ["content-length", "transfer-encoding"]
+    private static let headersMHDSets = ["content-length", "transfer-encoding"]
 }

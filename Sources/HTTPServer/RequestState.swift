@@ -1,3 +1,4 @@
+import CMicroHTTPD
 import Synchronization
 
 /// One request's progress through the access-handler callback, kept in MHD's `*con_cls`.
@@ -11,8 +12,9 @@ final class RequestState: Sendable {
         case receiving
         /// The body passed the limit; a 413 went out and the rest of the body is counted and thrown away.
         case draining(discarded: Int)
-        /// The connection is suspended while the responder runs.
-        case handling
+        /// The responder runs; the connection is suspended once the access handler has returned without an
+        /// answer (until then the answer is left for the access handler to queue, with no suspend or resume).
+        case handling(suspended: Bool)
         /// The responder answered (or shutdown did); the connection was resumed to queue this.
         case answered(HTTPResponse)
         /// A response was queued.
@@ -35,18 +37,35 @@ final class RequestState: Sendable {
         self.started = .now
     }
 
-    /// If the responder is still running, stores `response` and resumes the connection, and says so; the
-    /// first caller wins (the handler task or a forcing shutdown), later ones change nothing.
+    /// If the responder is still running, stores `response`, resumes the connection if it was suspended, and
+    /// says so; the first caller wins (the handler task or a forcing shutdown), later ones change nothing.
     ///
     /// The resume happens under the lock, so that once ``HTTPServer/shutdown()`` has passed every state
     /// through here no resume can still be on its way to a connection that `MHD_stop_daemon` frees.
     /// `MHD_resume_connection` only signals MHD's thread and never calls back, so holding the lock is safe.
     func answer(_ response: HTTPResponse, resuming connection: ConnectionHandle) -> Bool {
         progress.withLock { progress in
-            guard case .handling = progress.phase else { return false }
+            guard case .handling(let suspended) = progress.phase else { return false }
             progress.phase = .answered(response)
-            connection.resume()
+            if suspended { connection.resume() }
             return true
+        }
+    }
+
+    /// Called by the access handler once the responder has been started: takes the answer if it is already
+    /// there, or else suspends the connection until ``answer(_:resuming:)`` resumes it.
+    ///
+    /// The suspend happens under the lock, so that an answer arriving meanwhile waits for it and then resumes;
+    /// `MHD_suspend_connection` only moves the connection between MHD's lists and never calls back.
+    func takeAnswerOrSuspend(_ connection: OpaquePointer) -> HTTPResponse? {
+        progress.withLock { progress in
+            if case .answered(let response) = progress.phase {
+                progress.phase = .finished
+                return response
+            }
+            progress.phase = .handling(suspended: true)
+            MHD_suspend_connection(connection)
+            return nil
         }
     }
 }

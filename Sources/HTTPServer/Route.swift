@@ -1,4 +1,4 @@
-/// A handler for one method on one path pattern, as registered with ``Router/add(_:_:accepts:mutating:_:)``.
+/// A handler for one method on one path pattern, as registered with ``Router/add(_:_:accepts:mutating:inline:_:)``.
 struct Route: Sendable {
     /// One `/`-separated piece of a pattern.
     enum Segment: Sendable, Equatable {
@@ -12,17 +12,27 @@ struct Route: Sendable {
     /// Lowercased media types the body may have; `nil` accepts any.
     let accepts: Set<String>?
     let mutating: Bool
+    /// Whether the handler may start on MHD's thread (it is cheap and suspends before any slow work).
+    let inline: Bool
     let handler: @Sendable (HTTPRequest) async throws -> HTTPResponse
+    /// How many literal segments the pattern has; among patterns matching a path, the most literal wins
+    /// (`/v1/statements/batch` over `/v1/statements/{id}`).
+    let specificity: Int
 
     init(
-        method: HTTPMethod, pattern: String, accepts: [String]?, mutating: Bool,
+        method: HTTPMethod, pattern: String, accepts: [String]?, mutating: Bool, inline: Bool = false,
         handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
     ) {
         self.method = method
         self.pattern = pattern
         self.segments = Route.segments(of: pattern)
+        self.specificity = segments.reduce(0) { count, segment in
+            if case .literal = segment { return count + 1 }
+            return count
+        }
         self.accepts = accepts.map { Set($0.map { $0.lowercased() }) }
         self.mutating = mutating
+        self.inline = inline
         self.handler = handler
     }
 
@@ -52,14 +62,5 @@ struct Route: Sendable {
             }
         }
         return parameters
-    }
-
-    /// How many literal segments the pattern has; among patterns matching a path, the most literal wins
-    /// (`/v1/statements/batch` over `/v1/statements/{id}`).
-    var specificity: Int {
-        segments.reduce(0) { count, segment in
-            if case .literal = segment { return count + 1 }
-            return count
-        }
     }
 }

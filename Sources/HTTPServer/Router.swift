@@ -34,12 +34,21 @@ public struct Router: HTTPResponder {
     ///   - accepts: the media types a request body may have (parameters such as `charset` and case are
     ///     ignored); `nil` accepts any. Requests without a body are never refused for their content type.
     ///   - mutating: whether the route changes state, and so needs the bearer token when one is configured.
+    ///   - inline: whether the handler may start on the ``HTTPServer``'s libmicrohttpd thread, which then answers
+    ///     at once if the handler returns without suspending, saving the connection's suspend and resume and a
+    ///     thread hop (about six system calls per request). Only for handlers that do little (a few
+    ///     microseconds) before they return or first suspend (e.g. on an actor): that thread serves other
+    ///     connections and must not block on I/O or long computation. Other requests, including those this
+    ///     router answers itself (404, 405, …), start on the global executor.
     ///   - handler: runs in a Swift task; may throw an ``HTTPError``.
     public mutating func add(
         _ method: HTTPMethod, _ pattern: String, accepts: [String]? = ["application/json"], mutating: Bool = false,
-        _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+        inline: Bool = false, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
     ) {
-        table.append(Route(method: method, pattern: pattern, accepts: accepts, mutating: mutating, handler: handler))
+        table.append(
+            Route(
+                method: method, pattern: pattern, accepts: accepts, mutating: mutating, inline: inline,
+                handler: handler))
     }
 
     /// Every route as registered, in order (for checking them against the OpenAPI document).
@@ -57,30 +66,60 @@ public struct Router: HTTPResponder {
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
         let components = Route.pathComponents(request.path)
-        let matches = table.compactMap { route in route.match(components).map { (route, $0) } }
-        guard !matches.isEmpty else {
+        let (pathExists, chosen) = select(request, components)
+        guard pathExists else {
             guard let fallbackHandler else {
                 return answer(ProblemDetails.notFound("There is no resource at \(request.path)."), Self.unmatchedRoute)
             }
             return await run(fallbackHandler, request, pattern: Self.unmatchedRoute)
         }
-        let candidates = matches.filter { $0.0.method == request.method }
-        let chosen =
-            candidates.isEmpty && request.method == .head ? matches.filter { $0.0.method == .get } : candidates
-        guard let (route, parameters) = chosen.max(by: { $0.0.specificity < $1.0.specificity }) else {
-            return answer(MethodNotAllowed(path: request.path, allowed: matches.map(\.0.method)), matches[0].0.pattern)
+        guard let (route, parameters) = chosen else {
+            let matches = table.filter { $0.match(components) != nil }
+            return answer(MethodNotAllowed(path: request.path, allowed: matches.map(\.method)), matches[0].pattern)
         }
         if route.mutating, let token, !token.accepts(request.headers["authorization"]) {
             return answer(Unauthorized(), route.pattern)
         }
-        if let accepts = route.accepts, request.hasBody, !accepts.contains(request.mediaType ?? "") {
-            let named = request.mediaType.map { "“\($0)”" } ?? "no content type"
-            let detail = "A body with \(named) is not accepted here; use \(accepts.sorted().joined(separator: " or "))."
-            return answer(ProblemDetails.unsupportedMediaType(detail), route.pattern)
+        if let accepts = route.accepts, request.hasBody {
+            let mediaType = request.mediaType
+            if !accepts.contains(mediaType ?? "") {
+                let named = mediaType.map { "“\($0)”" } ?? "no content type"
+                let detail =
+                    "A body with \(named) is not accepted here; use \(accepts.sorted().joined(separator: " or "))."
+                return answer(ProblemDetails.unsupportedMediaType(detail), route.pattern)
+            }
         }
         var routed = request
         routed.pathParameters = parameters
         return await run(route.handler, routed, pattern: route.pattern)
+    }
+
+    /// Whether `request` goes to a route added with `inline: true`, whose handler may start on the server's
+    /// thread (costs one more match of the path against the table).
+    func routesInline(_ request: HTTPRequest) -> Bool {
+        select(request, Route.pathComponents(request.path)).chosen?.route.inline ?? false
+    }
+
+    /// One pass over the table: whether any route matches the path, and the best match for the method (for
+    /// HEAD without a HEAD route, for GET); among equally specific matches the first registered wins.
+    private func select(
+        _ request: HTTPRequest, _ components: [Substring]
+    ) -> (pathExists: Bool, chosen: (route: Route, parameters: [String: String])?) {
+        var pathExists = false
+        var chosen: (route: Route, parameters: [String: String])?
+        var chosenForGet: (route: Route, parameters: [String: String])?
+        for route in table {
+            guard let parameters = route.match(components) else { continue }
+            pathExists = true
+            if route.method == request.method {
+                if chosen.map({ route.specificity > $0.route.specificity }) ?? true { chosen = (route, parameters) }
+            } else if request.method == .head, route.method == .get {
+                if chosenForGet.map({ route.specificity > $0.route.specificity }) ?? true {
+                    chosenForGet = (route, parameters)
+                }
+            }
+        }
+        return (pathExists, chosen ?? chosenForGet)
     }
 
     private func run(

@@ -7,6 +7,8 @@ import Synchronization
 /// Owned by ``HTTPServer``, which keeps it alive for as long as the daemon runs; handler tasks retain it too.
 final class ServerContext: Sendable {
     let responder: any HTTPResponder
+    /// The responder when it is a ``Router``, which can start on MHD's thread (found once, not per request).
+    let router: Router?
     let maxBodySize: Int
     let logger: Logger
     let metrics: HTTPMetrics
@@ -18,7 +20,7 @@ final class ServerContext: Sendable {
     private struct Book {
         /// Requests whose headers arrived and that MHD has not yet reported complete.
         var inFlight = 0
-        /// Requests whose connection is suspended while the responder runs.
+        /// Requests whose responder is running (their connection suspended, or about to be).
         var handling: [ObjectIdentifier: (state: RequestState, connection: ConnectionHandle)] = [:]
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var shuttingDown = false
@@ -30,6 +32,7 @@ final class ServerContext: Sendable {
 
     init(responder: any HTTPResponder, maxBodySize: Int, logger: Logger, metrics: HTTPMetrics) {
         self.responder = responder
+        self.router = responder as? Router
         self.maxBodySize = maxBodySize
         self.logger = logger
         self.metrics = metrics
@@ -53,8 +56,8 @@ final class ServerContext: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Records that `state`'s connection is about to be suspended while the responder runs; returns false
-    /// (and records nothing) once shutdown has stopped suspending, and the caller then answers at once.
+    /// Records that the responder is about to run for `state` (whose connection may then be suspended); returns
+    /// false (and records nothing) once shutdown has stopped suspending, and the caller then answers at once.
     func beganHandling(_ state: RequestState, on connection: ConnectionHandle) -> Bool {
         book.withLock { book in
             guard !book.noMoreSuspending else { return false }

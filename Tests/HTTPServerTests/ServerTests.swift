@@ -104,6 +104,32 @@ struct ServerTests {
         }
     }
 
+    @Test func anInlineRouteAnswersWhetherOrNotItsHandlerSuspends() async throws {
+        let started = Gate()
+        let release = Gate()
+        var router = Self.router
+        router.add(.post, "/inline", accepts: nil, inline: true, echo)
+        router.add(.get, "/inline/suspending", accepts: nil, inline: true) { _ in
+            await started.open()
+            await release.wait()
+            return .json(["suspended": true])
+        }
+        try await withServer(HTTPServerConfiguration(threadPoolSize: 1), responder: router) { server in
+            let statuses = try await RawHTTPClient.onThread {
+                let client = try RawHTTPClient(port: server.port)
+                return try (0..<3).map { try client.request("POST", "/inline", body: Array("n\($0)".utf8)).status }
+            }
+            #expect(statuses == [200, 200, 200])
+            // Its handler suspended on the gate: the one MHD thread goes on serving others meanwhile.
+            async let suspending = RawHTTPClient.fetch(port: server.port, "GET", "/inline/suspending")
+            await started.wait()
+            let other = try await RawHTTPClient.fetch(port: server.port, "POST", "/inline", body: Array("x".utf8))
+            #expect(try JSONDecoder().decode(Echo.self, from: Data(other.body)).body == "x")
+            await release.open()
+            #expect(try await suspending.text == #"{"suspended":true}"#)
+        }
+    }
+
     @Test func shutdownLetsAnInFlightRequestFinish() async throws {
         let started = Gate()
         let release = Gate()
