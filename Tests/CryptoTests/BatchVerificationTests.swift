@@ -8,7 +8,7 @@ import Testing
 /// give exactly the answers of single verification, item by item.
 struct BatchVerificationTests {
     /// Signers with fixed seeds, so a failure names the same keys every run.
-    static let signers: [Sr25519Keypair] = (0..<64).map { index in
+    static let signers: [Sr25519Keypair] = (0..<200).map { index in
         var seed = [UInt8](repeating: 0x42, count: 32)
         seed[0] = UInt8(index)
         // Safe because: the seed is 32 bytes by construction.
@@ -42,7 +42,7 @@ struct BatchVerificationTests {
             case .flipBitInR: signature[10] ^= 0x04
             case .flipBitInS: signature[40] ^= 0x01
             case .wrongMessage: message[0] ^= 0x01
-            case .wrongKey: key = BatchVerificationTests.signers[63].publicKey
+            case .wrongKey: key = BatchVerificationTests.signers[199].publicKey
             // A ristretto255 encoding must be even ("non-negative"): an odd one is non-canonical.
             case .oddR: signature[0] ^= 0x01
             case .rWithBit255: signature[31] |= 0x80
@@ -138,7 +138,8 @@ struct BatchVerificationTests {
         #expect(Sr25519.verifyEach([bad]) == [false])
     }
 
-    @Test(arguments: [2, 17, 100])
+    // 300 takes the Pippenger path for the commitments (from 128 items).
+    @Test(arguments: [2, 17, 100, 300])
     func manySignaturesByOneKeyVerify(count: Int) {
         let items = Self.signed(count, keys: 1)
         #expect(Sr25519.verifyBatch(items))
@@ -149,13 +150,15 @@ struct BatchVerificationTests {
         #expect(Sr25519.verifyEach(spoiled) == Array(repeating: true, count: count - 1) + [false])
     }
 
-    @Test func signaturesByAllDistinctKeysVerify() {
-        let items = Self.signed(64, keys: 64)
+    // 200 distinct keys take the Pippenger path for the keys too.
+    @Test(arguments: [64, 200])
+    func signaturesByAllDistinctKeysVerify(count: Int) {
+        let items = Self.signed(count, keys: count)
         #expect(Sr25519.verifyBatch(items))
-        #expect(Sr25519.verifyEach(items) == Array(repeating: true, count: 64))
+        #expect(Sr25519.verifyEach(items) == Array(repeating: true, count: count))
         var spoiled = items
         spoiled[33] = Mutation.flipBitInS.apply(to: items[33])
-        var expected = Array(repeating: true, count: 64)
+        var expected = Array(repeating: true, count: count)
         expected[33] = false
         #expect(!Sr25519.verifyBatch(spoiled))
         #expect(Sr25519.verifyEach(spoiled) == expected)
@@ -236,6 +239,24 @@ struct BatchVerificationTests {
         }
         // The damage must be real often enough for the comparison to mean something.
         #expect(rejectedItems > 1000)
+    }
+
+    /// Large batches (both multiplication methods, and bisection through them) with a few damaged items.
+    @Test func largeRandomBatchesAgreeWithSingleVerification() {
+        var random = SeededGenerator(seed: 0xb16_ba7c)
+        let distinct = Self.signed(200, keys: 200)
+        for round in 0..<6 {
+            let source = round.isMultiple(of: 2) ? Self.pool : distinct
+            let size = Int.random(in: 130...200, using: &random)
+            var items = (0..<size).map { _ in source[Int.random(in: 0..<source.count, using: &random)] }
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                let index = Int.random(in: 0..<size, using: &random)
+                items[index] = Self.randomDamage(to: items[index], using: &random)
+            }
+            let expected = Self.singleAnswers(items)
+            #expect(Sr25519.verifyEach(items) == expected, "round \(round)")
+            #expect(Sr25519.verifyBatch(items) == !expected.contains(false), "round \(round)")
+        }
     }
 
     static func randomDamage(to item: Sr25519.BatchItem, using random: inout SeededGenerator) -> Sr25519.BatchItem {
