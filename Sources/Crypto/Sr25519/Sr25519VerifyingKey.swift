@@ -3,11 +3,12 @@ public import Primitives
 
 /// An sr25519 public key decoded once, for verifying many signatures by it.
 ///
-/// Every verification otherwise decodes the key's ristretto255 encoding again, an inverse square root
-/// worth about a tenth of a single verification and half of a batched one. Keep these for a key set
-/// that stays fixed for a while, such as a session's validators, and pass them to
-/// ``Sr25519/verify(_:message:key:)`` or ``Primitives/UncheckedSigned/areSignaturesValid(_:context:validatorKeys:)``.
-/// Immutable, so it can be shared between threads.
+/// Every verification otherwise decodes the key's ristretto255 encoding again: an inverse square root,
+/// about a tenth of a single verification and a fifth of a batched one when every key differs. Keep
+/// these for a key set that stays fixed for a while, such as a session's validators, and pass them to
+/// ``Sr25519/verify(_:message:key:)`` or
+/// ``Primitives/UncheckedSigned/areSignaturesValid(_:context:validatorKeys:)``. Immutable, so it can
+/// be shared between threads.
 public final class Sr25519VerifyingKey: @unchecked Sendable {
     /// The key's encoding, which the signature transcript absorbs.
     public let publicKey: Sr25519Public
