@@ -267,6 +267,8 @@ struct cdecaf_batch {
     decaf_255_point_s *commitments;    // R_i
     decaf_255_scalar_s *weighted_s;    // z_i·s_i
     decaf_255_scalar_s *weighted_k;    // z_i·k_i
+    decaf_255_scalar_s *plain_s;       // s_i and −k_i, for checking one item alone
+    decaf_255_scalar_s *minus_k;
     uint8_t (*weights)[32];            // z_i, zero-padded to a scalar's 32 bytes for the NAF
     const cdecaf_public_key **keys;    // A_i
     uint32_t *slots;                   // which key slot A_i is
@@ -277,6 +279,8 @@ void cdecaf_batch_free(cdecaf_batch *batch) {
     free(batch->commitments);
     free(batch->weighted_s);
     free(batch->weighted_k);
+    free(batch->plain_s);
+    free(batch->minus_k);
     free(batch->weights);
     free(batch->keys);
     free(batch->slots);
@@ -291,11 +295,13 @@ cdecaf_batch *cdecaf_batch_new(size_t capacity, size_t key_slots) {
     batch->commitments = aligned_array(capacity, sizeof(decaf_255_point_s));
     batch->weighted_s = aligned_array(capacity, sizeof(decaf_255_scalar_s));
     batch->weighted_k = aligned_array(capacity, sizeof(decaf_255_scalar_s));
+    batch->plain_s = aligned_array(capacity, sizeof(decaf_255_scalar_s));
+    batch->minus_k = aligned_array(capacity, sizeof(decaf_255_scalar_s));
     batch->weights = calloc(capacity == 0 ? 1 : capacity, 32);
     batch->keys = calloc(capacity == 0 ? 1 : capacity, sizeof(cdecaf_public_key *));
     batch->slots = calloc(capacity == 0 ? 1 : capacity, sizeof(uint32_t));
-    if (!batch->commitments || !batch->weighted_s || !batch->weighted_k || !batch->weights || !batch->keys ||
-        !batch->slots) {
+    if (!batch->commitments || !batch->weighted_s || !batch->weighted_k || !batch->plain_s || !batch->minus_k ||
+        !batch->weights || !batch->keys || !batch->slots) {
         cdecaf_batch_free(batch);
         return NULL;
     }
@@ -315,6 +321,8 @@ int cdecaf_batch_set(cdecaf_batch *batch, size_t index, const uint8_t r[32], con
     decaf_255_scalar_decode_long(z, weight, 16);
     decaf_255_scalar_mul(&batch->weighted_s[index], z, s);
     decaf_255_scalar_mul(&batch->weighted_k[index], z, k);
+    decaf_255_scalar_copy(&batch->plain_s[index], s);
+    decaf_255_scalar_sub(&batch->minus_k[index], decaf_255_scalar_zero, k);
     memset(batch->weights[index], 0, 32);
     memcpy(batch->weights[index], weight, 16);
     batch->keys[index] = public_key;
@@ -433,5 +441,15 @@ done:
     free(key_items);
     free(key_used);
     free(key_scalars);
+    return result;
+}
+
+int cdecaf_batch_check_one(const cdecaf_batch *batch, uint32_t index) {
+    if (index >= batch->capacity) return -1;
+    decaf_255_point_t commitment;
+    decaf_255_base_double_scalarmul_non_secret(commitment, &batch->plain_s[index], batch->keys[index]->point,
+                                               &batch->minus_k[index]);
+    int result = decaf_255_point_eq(commitment, &batch->commitments[index]) ? 0 : -1;
+    decaf_255_point_destroy(commitment);
     return result;
 }
