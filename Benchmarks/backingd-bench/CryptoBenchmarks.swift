@@ -22,6 +22,7 @@ enum CryptoBenchmarks {
         }
         precondition(accepted > 0, "benchmark signature did not verify")
         print(String(format: "sr25519 verify:  %8.2f µs/op  %9.0f /s", verifySeconds * 1e6, 1 / verifySeconds))
+        batchVerifyPerSignature(message: message)
 
         // The hashing share of a verify: the Merlin transcript up to the 64-byte challenge.
         let transcriptSeconds = perOperation(iterations: 50_000) {
@@ -68,6 +69,91 @@ enum CryptoBenchmarks {
 
     private static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
+    /// Batch verification per signature at several batch sizes, signed by a validator group's worth of
+    /// keys and by all distinct keys, against single verification of the same signatures in this run.
+    private static func batchVerifyPerSignature(message: [UInt8]) {
+        let signers = (0..<1000).map { index -> Sr25519Keypair in
+            var seed = [UInt8](repeating: 0x42, count: 32)
+            withUnsafeBytes(of: UInt64(index).littleEndian) { seed.replaceSubrange(0..<8, with: $0) }
+            // Safe because: the seed is 32 bytes by construction.
+            return try! Sr25519Keypair(miniSecret: seed)
+        }
+        let context = SigningContext(sessionIndex: 1, parentHash: Hash(repeating: 7))
+        let validatorKeys = signers.map { Sr25519VerifyingKey($0.publicKey) }
+        let validators = signers.map(\.publicKey)
+        // Single verification of these very items, the denominator of every ratio below.
+        let sample = (0..<64).map { index in
+            Sr25519.BatchItem(
+                signature: signers[index].sign(message), message: message, publicKey: signers[index].publicKey)
+        }
+        var cursor = 0
+        let singleSeconds = perOperation(iterations: 2000) {
+            let item = sample[cursor & 63]
+            cursor += 1
+            precondition(Sr25519.verify(item.signature, message: item.message, publicKey: item.publicKey))
+        }
+        print(String(format: "sr25519 verify (64 keys in turn): %.2f µs/op", singleSeconds * 1e6))
+        for (label, keyCount) in [("5 keys", 5), ("distinct keys", 0)] {
+            for size in [1, 16, 64, 250, 1000] {
+                let keys = keyCount == 0 ? size : keyCount
+                let items = (0..<size).map { index -> Sr25519.BatchItem in
+                    var message = message
+                    withUnsafeBytes(of: UInt32(index).littleEndian) { message.replaceSubrange(0..<4, with: $0) }
+                    let signer = signers[index % keys]
+                    return Sr25519.BatchItem(
+                        signature: signer.sign(message), message: message, publicKey: signer.publicKey)
+                }
+                let iterations = max(2, 2000 / size)
+                let batchSeconds =
+                    perOperation(iterations: iterations) { precondition(Sr25519.verifyBatch(items)) } / Double(size)
+                // The statement form with the session's keys decoded beforehand (no key decoding per batch).
+                let statements = (0..<size).map { index in
+                    SignedStatement.sign(
+                        .valid(Hash(repeating: UInt8(index & 0xff))),
+                        validatorIndex: ValidatorIndex(UInt32(index % keys)),
+                        context: context, keypair: signers[index % keys])
+                }
+                precondition(
+                    !SignedStatement.areSignaturesValid(statements, context: context, validators: validators).contains(
+                        false))
+                let statementSeconds =
+                    perOperation(iterations: iterations) {
+                        precondition(
+                            !SignedStatement.areSignaturesValid(
+                                statements, context: context, validatorKeys: validatorKeys
+                            ).contains(false))
+                    } / Double(size)
+                print(
+                    String(
+                        format:
+                            "batch verify %@, %4d: %6.2f µs/sig (single/batch %.2f×); statements, keys decoded once: %6.2f µs/sig (%.2f×)",
+                        label, size, batchSeconds * 1e6, singleSeconds / batchSeconds, statementSeconds * 1e6,
+                        singleSeconds / statementSeconds))
+            }
+        }
+        // A failed batch: bisection finds the bad signatures, reusing the decoded points and challenges.
+        for bad in [1, 5, 25, 250] {
+            var items = (0..<250).map { index -> Sr25519.BatchItem in
+                var message = message
+                withUnsafeBytes(of: UInt32(index).littleEndian) { message.replaceSubrange(0..<4, with: $0) }
+                return Sr25519.BatchItem(
+                    signature: signers[index % 5].sign(message), message: message,
+                    publicKey: signers[index % 5].publicKey)
+            }
+            for position in stride(from: bad == 250 ? 0 : 7, to: 250, by: 250 / bad).prefix(bad) {
+                items[position].message[5] ^= 1
+            }
+            let seconds =
+                perOperation(iterations: 8) {
+                    precondition(Sr25519.verifyEach(items).filter { !$0 }.count == bad)
+                } / 250
+            print(
+                String(
+                    format: "verifyEach 5 keys, 250 with %d bad: %6.2f µs/sig (single/batch %.2f×)", bad, seconds * 1e6,
+                    singleSeconds / seconds))
+        }
     }
 
     private struct Statement: Sendable {
