@@ -1,3 +1,5 @@
+import Foundation
+
 /// Tunables of the backing engine.
 public struct BackingConfiguration: Sendable {
     /// How long one validation may take before it counts as a failure (Polkadot's
@@ -5,9 +7,16 @@ public struct BackingConfiguration: Sendable {
     public var backingTimeout: Duration
     /// How many validations run at once across all leaves; more wait in a queue.
     public var validationConcurrency: Int
+    /// How many batches of gathered single-statement signature checks run at once per leaf (one per
+    /// core keeps every core busy without queueing checks behind one another; the default).
+    public var signatureCheckRunners: Int
 
-    public init(backingTimeout: Duration = .seconds(2), validationConcurrency: Int = 4) {
+    public init(
+        backingTimeout: Duration = .seconds(2), validationConcurrency: Int = 4,
+        signatureCheckRunners: Int? = nil
+    ) {
         self.backingTimeout = backingTimeout
         self.validationConcurrency = max(1, validationConcurrency)
+        self.signatureCheckRunners = max(1, signatureCheckRunners ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }

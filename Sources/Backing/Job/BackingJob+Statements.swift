@@ -10,15 +10,61 @@ extension BackingJob {
     /// Nonisolated, so that callers verify signatures in parallel before queueing on the actor.
     /// - Throws: ``StatementRejection``; nothing changes.
     public nonisolated func verify(_ statement: SignedFullStatement) throws(StatementRejection) {
-        let index = Int(statement.validatorIndex.rawValue)
-        guard index < leaf.validators.count else {
-            metrics.statementsRejected.increment()
-            throw .validatorIndexOutOfBounds(statement.validatorIndex, validatorCount: leaf.validators.count)
-        }
-        guard statement.isSignatureValid(context: signingContext, validator: leaf.validators[index]) else {
+        try checkIndex(statement)
+        guard Self.signaturesValid([statement], context: signingContext, keys: keys)[0] else {
             metrics.statementsRejected.increment()
             throw .badSignature(statement.validatorIndex)
         }
+    }
+
+    /// ``verify(_:)`` for a statement that arrived on its own while others may be arriving too: its
+    /// signature is checked in a batch with theirs (see ``SignatureBatcher``), alone when nothing else
+    /// is waiting.
+    /// - Throws: ``StatementRejection``; nothing changes.
+    public nonisolated func verifyGathered(_ statement: SignedFullStatement) async throws(StatementRejection) {
+        try checkIndex(statement)
+        guard await signatureBatcher.verify(statement) else {
+            metrics.statementsRejected.increment()
+            throw .badSignature(statement.validatorIndex)
+        }
+    }
+
+    /// ``verify(_:)`` for many statements as one batch verification: element `i` is `nil` when
+    /// `statements[i]` may be imported, or why it may not. Call it from several tasks on parts of a
+    /// large batch to use every core.
+    public nonisolated func verify(_ statements: [SignedFullStatement]) -> [StatementRejection?] {
+        var answers = [StatementRejection?](repeating: nil, count: statements.count)
+        var candidates: [Int] = []
+        for (position, statement) in statements.enumerated() {
+            do throws(StatementRejection) {
+                try checkIndex(statement)
+                candidates.append(position)
+            } catch {
+                answers[position] = error
+            }
+        }
+        let valid = Self.signaturesValid(candidates.map { statements[$0] }, context: signingContext, keys: keys)
+        for (position, isValid) in zip(candidates, valid) where !isValid {
+            metrics.statementsRejected.increment()
+            answers[position] = .badSignature(statements[position].validatorIndex)
+        }
+        return answers
+    }
+
+    private nonisolated func checkIndex(_ statement: SignedFullStatement) throws(StatementRejection) {
+        guard Int(statement.validatorIndex.rawValue) < leaf.validators.count else {
+            metrics.statementsRejected.increment()
+            throw .validatorIndexOutOfBounds(statement.validatorIndex, validatorCount: leaf.validators.count)
+        }
+    }
+
+    /// Which statements carry their validator's signature in `context` (one batch verification).
+    static func signaturesValid(
+        _ statements: [SignedFullStatement], context: SigningContext, keys: ValidatorKeys
+    ) -> [Bool] {
+        guard !statements.isEmpty else { return [] }
+        let validatorKeys = keys.keys(for: statements.map { Int($0.validatorIndex.rawValue) })
+        return SignedFullStatement.areSignaturesValid(statements, context: context, validatorKeys: validatorKeys)
     }
 
     /// Imports a statement from another validator (Polkadot's `CandidateBackingMessage::Statement`),

@@ -19,6 +19,10 @@ public actor BackingJob {
     public nonisolated let requiredCollator: CollatorId?
     nonisolated let context: TableContext
     nonisolated let disabled: Set<ValidatorIndex>
+    /// The validators' keys, decoded once per leaf.
+    nonisolated let keys: ValidatorKeys
+    /// Concurrent single-statement checks, gathered into batch verifications.
+    nonisolated let signatureBatcher: SignatureBatcher<SignedFullStatement>
 
     let ports: BackingPorts
     let limiter: ValidationLimiter
@@ -41,7 +45,13 @@ public actor BackingJob {
         configuration: BackingConfiguration, metrics: BackingMetrics, logger: Logger
     ) {
         self.leaf = leaf
-        signingContext = SigningContext(sessionIndex: leaf.sessionIndex, parentHash: leaf.hash)
+        let signingContext = SigningContext(sessionIndex: leaf.sessionIndex, parentHash: leaf.hash)
+        self.signingContext = signingContext
+        let keys = ValidatorKeys(leaf.validators)
+        self.keys = keys
+        signatureBatcher = SignatureBatcher(runners: configuration.signatureCheckRunners) { statements in
+            Self.signaturesValid(statements, context: signingContext, keys: keys)
+        }
         if let keypair, let index = leaf.validators.firstIndex(of: keypair.publicKey) {
             localValidator = (ValidatorIndex(UInt32(index)), keypair)
         } else {

@@ -12,7 +12,7 @@ enum StatementRoutes {
         router.route(.post, "/v1/statements", mutating: true) { request in
             let body = try context.decode(StatementRequest.self, from: request)
             let job = try await context.job(body.relayParent)
-            try job.verify(body.statement)
+            try await job.verifyGathered(body.statement)
             let outcome = try await job.receive(body.statement, verified: true)
             await context.commitEvents()
             return .json(StatementResponse(outcome))
@@ -37,37 +37,41 @@ enum StatementRoutes {
         }
     }
 
-    /// Decoding errors and signature checks for every entry, on all cores.
+    /// Decoding errors and signature checks for every entry: the well-formed entries are cut into one
+    /// contiguous part per core, each checked as one batch verification.
     static func verifyInParallel(
         _ entries: [Lenient<SignedFullStatement>], job: BackingJob
     ) async -> [Result<SignedFullStatement, BatchProblem>] {
-        let workers = max(1, min(entries.count, ProcessInfo.processInfo.activeProcessorCount))
-        return await withTaskGroup(of: [(Int, Result<SignedFullStatement, BatchProblem>)].self) { group in
-            for worker in 0..<workers {
+        var results = [Result<SignedFullStatement, BatchProblem>?](repeating: nil, count: entries.count)
+        var wellFormed: [(index: Int, statement: SignedFullStatement)] = []
+        for (index, entry) in entries.enumerated() {
+            switch entry.result {
+            case .failure(let error): results[index] = .failure(.malformed(error))
+            case .success(let statement): wellFormed.append((index, statement))
+            }
+        }
+        let workers = max(1, min(wellFormed.count, ProcessInfo.processInfo.activeProcessorCount))
+        let partSize = (wellFormed.count + workers - 1) / max(1, workers)
+        let parts = stride(from: 0, to: wellFormed.count, by: max(1, partSize)).map {
+            Array(wellFormed[$0..<min($0 + partSize, wellFormed.count)])
+        }
+        let answers = await withTaskGroup(of: [(Int, StatementRejection?)].self) { group in
+            for part in parts {
                 group.addTask {
-                    stride(from: worker, to: entries.count, by: workers).map {
-                        index -> (Int, Result<SignedFullStatement, BatchProblem>) in
-                        switch entries[index].result {
-                        case .failure(let error):
-                            return (
-                                index, .failure(.malformed(error))
-                            )
-                        case .success(let statement):
-                            do {
-                                try job.verify(statement)
-                                return (index, .success(statement))
-                            } catch {
-                                return (index, .failure(.rejected(ServiceProblem.from(error))))
-                            }
-                        }
-                    }
+                    let rejections = job.verify(part.map(\.statement))
+                    return zip(part, rejections).map { ($0.index, $1) }
                 }
             }
-            var ordered = [Result<SignedFullStatement, BatchProblem>?](repeating: nil, count: entries.count)
-            for await chunk in group { for (index, result) in chunk { ordered[index] = result } }
-            // Safe because: every index was assigned by exactly one worker above.
-            return ordered.map { $0! }
+            var answers: [(Int, StatementRejection?)] = []
+            for await chunk in group { answers += chunk }
+            return answers
         }
+        for (index, rejection) in answers {
+            guard case .success(let statement) = entries[index].result else { continue }
+            results[index] = rejection.map { .failure(.rejected(ServiceProblem.from($0))) } ?? .success(statement)
+        }
+        // Safe because: every entry is either malformed or well-formed and answered by one part.
+        return results.map { $0! }
     }
 }
 
