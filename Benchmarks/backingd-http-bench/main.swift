@@ -24,6 +24,11 @@ logger.logLevel = .warning
 /// Kept here so that it lives until the process is killed.
 var server: HTTPServer?
 
+// A parent that ignores SIGTERM (as backingd does, to handle it through Dispatch) passes that on to the
+// processes it spawns; this server must stop when its parent terminates it.
+signal(SIGTERM, SIG_DFL)
+signal(SIGINT, SIG_DFL)
+
 switch mode {
 case "bare":
     guard let port = BareMHD.start(port: requestedPort, threads: threads) else { fatalError("cannot listen") }
