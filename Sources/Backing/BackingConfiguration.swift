@@ -7,8 +7,9 @@ public struct BackingConfiguration: Sendable {
     public var backingTimeout: Duration
     /// How many validations run at once across all leaves; more wait in a queue.
     public var validationConcurrency: Int
-    /// How many batches of gathered single-statement signature checks run at once per leaf (one per
-    /// core keeps every core busy without queueing checks behind one another; the default).
+    /// How many batches of gathered single-statement signature checks run at once per leaf. A runner
+    /// holds its thread while it checks, so one core fewer than there are (at least one) leaves a
+    /// thread to decode the requests that queue up meanwhile and form the next batch; the default.
     public var signatureCheckRunners: Int
 
     public init(
@@ -17,6 +18,6 @@ public struct BackingConfiguration: Sendable {
     ) {
         self.backingTimeout = backingTimeout
         self.validationConcurrency = max(1, validationConcurrency)
-        self.signatureCheckRunners = max(1, signatureCheckRunners ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.signatureCheckRunners = max(1, signatureCheckRunners ?? ProcessInfo.processInfo.activeProcessorCount - 1)
     }
 }
