@@ -40,28 +40,41 @@ struct DeliveryUpdate: Sendable {
 /// keep its in-memory queues consistent with the table. The callbacks must be quick (they hold the writer).
 final class OutboxStore: Sendable {
     private let pool: DatabasePool
+    private let synchronousFull: Bool
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    /// - Parameter synchronousFull: `true` fsyncs every commit (survives power loss); `false` uses
+    /// - Parameter synchronousFull: `true` fsyncs every commit of new deliveries (survives power loss); `false` uses
     ///   `synchronous = NORMAL`, which in WAL mode survives a process crash (kill -9) but may lose the
     ///   last commits on power loss.
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
     init(path: String, synchronousFull: Bool) throws {
         var configuration = Configuration()
         configuration.label = "backingd.outbox"
-        configuration.prepareDatabase { db in
+        self.synchronousFull = synchronousFull
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // Set on the writer after the pool is open: GRDB switches a pool's connections to WAL with
+        // `synchronous = NORMAL` after `prepareDatabase` has run, so setting it there does not last.
+        try pool.writeWithoutTransaction { db in
             try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
         try OutboxMigrations.migrator.migrate(pool)
     }
 
     /// Inserts `inserts` (in order) and applies `updates` in one transaction, then calls `then` with
     /// the inserted rows and their sequence numbers, still holding the writer.
+    ///
+    /// A commit of state changes only (no new deliveries) is not fsynced even with `synchronousFull`:
+    /// losing it to a power cut only means a delivery is attempted again under the same id, which
+    /// at-least-once delivery allows, whereas its fsync would hold the writer — and the next request's
+    /// new deliveries behind it — for milliseconds. WAL keeps the order: the next fsynced commit makes
+    /// it durable too.
     func commit(
         inserts: [NewDelivery], updates: [DeliveryUpdate], then: @escaping @Sendable ([PendingDelivery]) -> Void
     ) async throws {
+        let relaxed = synchronousFull && inserts.isEmpty
         try await pool.writeWithoutTransaction { db in
+            if relaxed { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            defer { if relaxed { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
             var inserted: [PendingDelivery] = []
             inserted.reserveCapacity(inserts.count)
             try db.inTransaction(.immediate) {
@@ -158,6 +171,12 @@ final class OutboxStore: Sendable {
             }
             return counts
         }
+    }
+
+    /// The writer's `PRAGMA synchronous` (2 = FULL, 1 = NORMAL) as the next commit of new deliveries
+    /// finds it.
+    func writerSynchronousMode() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Closes the database. Blocks the calling thread until GRDB's queues are idle (brief once

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+@testable import Webhooks
+
+/// The outbox table's commits: new deliveries fsynced, state changes alone not.
+struct OutboxStoreTests {
+    @Test func theWriterFsyncsNewDeliveriesFromTheStartAndAfterACommitOfStateChangesAlone() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try OutboxStore(path: directory.appendingPathComponent("outbox.sqlite").path, synchronousFull: true)
+        let initial = try await store.writerSynchronousMode()
+        #expect(initial == 2, "synchronous = \(initial)")
+        let row = NewDelivery(
+            id: "d1", event: "statement.share", url: "http://127.0.0.1:1/", body: [1], createdAt: Date())
+        let box = InsertedRows()
+        try await store.commit(inserts: [row], updates: []) { box.rows = $0 }
+        let inserted = box.rows
+        #expect(inserted.count == 1)
+        let update = DeliveryUpdate(
+            sequence: inserted[0].sequence, status: .delivered, attempts: 1, lastError: nil, nextAttemptAt: nil,
+            deliveredAt: Date())
+        try await store.commit(inserts: [], updates: [update]) { _ in }
+        #expect(try await store.writerSynchronousMode() == 2)
+        let delivered = try await store.deliveries(status: .delivered, limit: 10)
+        #expect(delivered.map(\.id) == ["d1"])
+        try store.close()
+    }
+}
+
+/// Carries the rows out of the commit callback.
+private final class InsertedRows: @unchecked Sendable {
+    // Safe because: written in the commit callback, read after the commit has been awaited.
+    var rows: [PendingDelivery] = []
+}
