@@ -25,14 +25,16 @@ trap cleanup EXIT
 
 "$BIN/backingd-bench" export "$WORK" >&2
 
+# start_bare NAME: starts a bare server in this shell (so that the cleanup knows its pid) and waits for its port.
 start_bare() {
-    "$BIN/backingd-http-bench" bare 0 4 > "$WORK/bare.out" &
+    "$BIN/backingd-http-bench" bare 0 4 > "$WORK/$1.out" &
     PIDS+=($!)
-    for _ in $(seq 1 100); do port="$(awk '/^listening/ {print $2}' "$WORK/bare.out")"; [ -n "$port" ] && break; sleep 0.05; done
-    echo "$port"
+    for _ in $(seq 1 100); do grep -q '^listening' "$WORK/$1.out" && break; sleep 0.05; done
 }
-SINK_PORT="$(start_bare)"
-BARE_PORT="$(start_bare)"
+start_bare sink
+start_bare bare
+SINK_PORT="$(awk '/^listening/ {print $2}' "$WORK/sink.out")"
+BARE_PORT="$(awk '/^listening/ {print $2}' "$WORK/bare.out")"
 
 "$BIN/backingd" serve --listen 127.0.0.1:0 --data-dir "$WORK/node" \
     --webhook "provisioner.backed=http://127.0.0.1:$SINK_PORT/echo" > "$WORK/node.out" 2> "$WORK/node.log" &

@@ -24,10 +24,14 @@ logger.logLevel = .warning
 /// Kept here so that it lives until the process is killed.
 var server: HTTPServer?
 
-// A parent that ignores SIGTERM (as backingd does, to handle it through Dispatch) passes that on to the
-// processes it spawns; this server must stop when its parent terminates it.
+// This server must stop when its parent terminates it, but a child inherits its parent's ignored signals
+// (backingd ignores SIGTERM to handle it through Dispatch) and the spawning thread's signal mask
+// (Foundation's `Process` spawns from a Dispatch thread that blocks nearly every signal).
 signal(SIGTERM, SIG_DFL)
 signal(SIGINT, SIG_DFL)
+var unblocked = sigset_t()
+sigemptyset(&unblocked)
+pthread_sigmask(SIG_SETMASK, &unblocked, nil)
 
 switch mode {
 case "bare":
