@@ -46,11 +46,13 @@ struct ErasureRootRequest: Decodable {
 struct Lenient<Value: Decodable & Sendable>: Decodable, Sendable {
     let result: Result<Value, JSONInputError>
 
+    /// A decoding error names its field relative to this value (`payload.valid`, not
+    /// `statements[3].payload.valid`); the batch answer places it under the entry.
     init(from decoder: any Decoder) throws {
         do {
             result = .success(try Value(from: decoder))
         } catch let error as DecodingError {
-            result = .failure(JSONInput.describe(error))
+            result = .failure(JSONInput.describe(error, relativeToDepth: decoder.codingPath.count))
         }
     }
 }

@@ -1,5 +1,5 @@
-public import Foundation
 internal import CompactJSON
+public import Foundation
 
 /// A JSON input that could not be turned into the expected type, with the path of the offending field.
 public struct JSONInputError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -81,19 +81,22 @@ public enum JSONInput {
     }
 
     /// The field path and reason of a Foundation decoding error.
-    public static func describe(_ error: DecodingError) -> JSONInputError {
+    /// - Parameter depth: how many leading keys of the error's path to leave out, for an error about a
+    ///   value nested that deep whose field should be named relative to it (a batch entry's own fields).
+    public static func describe(_ error: DecodingError, relativeToDepth depth: Int = 0) -> JSONInputError {
+        let relative = { (codingPath: [any CodingKey]) in path(Array(codingPath.dropFirst(depth))) }
         switch error {
         case .keyNotFound(let key, let context):
-            return JSONInputError(field: path(context.codingPath + [key]), reason: "missing field")
+            return JSONInputError(field: relative(context.codingPath + [key]), reason: "missing field")
         case .valueNotFound(let type, let context):
-            return JSONInputError(field: path(context.codingPath), reason: "expected \(typeName(type)), got null")
+            return JSONInputError(field: relative(context.codingPath), reason: "expected \(typeName(type)), got null")
         case .typeMismatch(let type, let context):
-            return JSONInputError(field: path(context.codingPath), reason: "expected \(typeName(type))")
+            return JSONInputError(field: relative(context.codingPath), reason: "expected \(typeName(type))")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty, let underlying = context.underlyingError {
                 return JSONInputError(field: "", reason: "malformed JSON: \(underlying.localizedDescription)")
             }
-            return JSONInputError(field: path(context.codingPath), reason: context.debugDescription)
+            return JSONInputError(field: relative(context.codingPath), reason: context.debugDescription)
         @unknown default:
             return JSONInputError(field: "", reason: "\(error)")
         }
