@@ -190,7 +190,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "BackingServiceTests",
-            dependencies: ["BackingService", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BackingService", "Primitives", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         // Starts the built `backingd` binary with real HTTP peers, web-hook receivers and SQLite files.
         .testTarget(

@@ -18,7 +18,7 @@ enum StatementRoutes {
             return .json(StatementResponse(outcome))
         }
         router.route(.post, "/v1/statements/batch", mutating: true) { request in
-            let body = try context.decode(StatementBatchRequest.self, from: request)
+            let body = try await StatementBatchDecoding.decode(request.body)
             let job = try await context.job(body.relayParent)
             let checks = await verifyInParallel(body.statements, job: job)
             // The checked statements are imported in one actor turn, in order; the rejected ones keep

@@ -39,7 +39,7 @@ public enum JSONInput {
 
     /// Rejects documents nested deeper than ``maximumNesting`` before Foundation parses them, so a
     /// hostile body cannot exhaust the stack. A linear scan that skips string contents.
-    static func checkNesting(_ data: Data) throws(JSONInputError) {
+    public static func checkNesting(_ data: Data) throws(JSONInputError) {
         var depth = 0
         var inString = false
         var escaped = false
