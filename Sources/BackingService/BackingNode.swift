@@ -130,7 +130,8 @@ public final class BackingNode: Sendable {
         do {
             return WebhookConfiguration(
                 subscriptions: try WebhookConfiguration.subscriptions(parsing: configuration.webhooks),
-                secret: configuration.webhookSecret, giveUpAfter: configuration.webhookGiveUp)
+                secret: configuration.webhookSecret, giveUpAfter: configuration.webhookGiveUp,
+                deliveredRetention: configuration.webhookRetention)
         } catch {
             throw ConfigurationError.invalid(key: "webhook", reason: error.reason)
         }

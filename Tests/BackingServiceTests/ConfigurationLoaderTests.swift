@@ -11,6 +11,7 @@ struct ConfigurationLoaderTests {
                 .utf8)
         let environment = [
             "BACKINGD_LISTEN": "127.0.0.1:7001", "BACKINGD_PEER": "0xaa=http://p1, 0xbb=http://p2", "PATH": "/bin",
+            "BACKINGD_WEBHOOK_RETENTION": "48h",
         ]
         let configuration = try ConfigurationLoader.load(
             development: true, file: file, environment: environment, flags: ["listen": ["127.0.0.1:7002"]])
@@ -20,6 +21,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.peers == ["0xaa=http://p1", "0xbb=http://p2"])
         #expect(configuration.maxBodySize == 4096)
         #expect(configuration.webhookGiveUp == .seconds(90))
+        #expect(configuration.webhookRetention == .seconds(48 * 3600))
         #expect(configuration.validatorSeed == "//Alice")  // from --dev
         #expect(configuration.registerDevParachain)
         #expect(try configuration.listenAddress() == ("127.0.0.1", 7002))

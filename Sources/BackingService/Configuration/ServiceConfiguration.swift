@@ -12,6 +12,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var webhookSecret: String?
     /// How long a web-hook delivery is retried before it is dead-lettered.
     public var webhookGiveUp: Duration = .seconds(24 * 3600)
+    /// How long delivered web-hook deliveries are kept (listed) before they are deleted.
+    public var webhookRetention: Duration = .seconds(7 * 24 * 3600)
     /// `PUBKEY=URL` peers for PoV fetching (PUBKEY hex or SS58).
     public var peers: [String] = []
     /// An external validator; `nil` = embedded validation.

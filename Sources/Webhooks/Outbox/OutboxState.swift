@@ -23,6 +23,8 @@ struct OutboxState {
     var lanes: [String: Lane] = [:]
     /// Pending rows in the table (for the gauge).
     var pending = 0
+    /// Deletes delivered rows past their retention, from ``WebhookOutbox/start()`` until shutdown.
+    var pruner: Task<Void, Never>?
     /// A shutdown waiting for every lane to be idle.
     var idleWaiters: [CheckedContinuation<Void, Never>] = []
 

@@ -173,6 +173,17 @@ final class OutboxStore: Sendable {
         }
     }
 
+    /// Deletes the delivered deliveries delivered before `cutoff`; returns how many. Dead-lettered and
+    /// pending ones are never deleted.
+    func pruneDelivered(before cutoff: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM delivery WHERE status = 'delivered' AND deliveredAt < ?",
+                arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     /// The writer's `PRAGMA synchronous` (2 = FULL, 1 = NORMAL) as the next commit of new deliveries
     /// finds it.
     func writerSynchronousMode() async throws -> Int {

@@ -28,6 +28,9 @@ public struct WebhookConfiguration: Sendable {
     public var secret: String?
     /// How long after its creation a delivery is retried before it is dead-lettered.
     public var giveUpAfter: Duration
+    /// How long a delivered delivery stays in the table (and in the deliveries listing) before it is
+    /// deleted; dead-lettered ones are kept.
+    public var deliveredRetention: Duration
     /// The first retry's delay.
     public var initialBackoff: Duration
     /// The longest delay between two attempts.
@@ -41,12 +44,14 @@ public struct WebhookConfiguration: Sendable {
 
     public init(
         subscriptions: [Subscription], secret: String? = nil, giveUpAfter: Duration = .seconds(24 * 3600),
+        deliveredRetention: Duration = .seconds(7 * 24 * 3600),
         initialBackoff: Duration = .milliseconds(500), maxBackoff: Duration = .seconds(60), jitter: Double = 0.2,
         requestTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(5)
     ) {
         self.subscriptions = subscriptions
         self.secret = secret
         self.giveUpAfter = giveUpAfter
+        self.deliveredRetention = deliveredRetention
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.jitter = jitter

@@ -103,6 +103,12 @@ public final class WebhookOutbox: OutboundMessageSink {
             return true
         }
         guard first else { return }
+        let pruner = Task { await pruneDeliveredPeriodically() }
+        let stopping = state.withLock { state -> Bool in
+            state.pruner = pruner
+            return state.stopping
+        }
+        if stopping { pruner.cancel() }
         Task {
             do {
                 try await store.pendingSnapshot { urls, count in
@@ -136,11 +142,30 @@ public final class WebhookOutbox: OutboundMessageSink {
             for timer in timers { timer.cancel() }
             if idle { continuation.resume() }
         }
+        let pruner = state.withLock { $0.pruner }
+        pruner?.cancel()
+        await pruner?.value
         await flush()  // the lanes' last state changes
         do {
             try store.close()
         } catch {
             logger.error("cannot close the web-hook outbox: \(error)")
+        }
+    }
+
+    /// Deletes delivered rows older than the retention, at start and then every hour (or every
+    /// retention, if shorter), until cancelled by ``shutdown()``.
+    private func pruneDeliveredPeriodically() async {
+        let retention = configuration.deliveredRetention
+        let period = min(retention, .seconds(3600))
+        while !Task.isCancelled {
+            do {
+                let pruned = try await store.pruneDelivered(before: Date().addingTimeInterval(-retention.timeInterval))
+                if pruned > 0 { logger.info("pruned \(pruned) delivered web-hook deliveries older than \(retention)") }
+            } catch {
+                logger.error("cannot prune delivered web-hook deliveries: \(error)")
+            }
+            do { try await Task.sleep(for: max(period, .milliseconds(100))) } catch { return }
         }
     }
 

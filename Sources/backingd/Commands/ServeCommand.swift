@@ -23,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Web-hook subscription EVENT=URL (repeatable).") var webhook: [String] = []
     @Option(help: "Secret for the X-Backing-Signature HMAC-SHA256.") var webhookSecret: String?
     @Option(help: "How long a delivery is retried before it is dead-lettered (e.g. 24h).") var webhookGiveUp: String?
+    @Option(help: "How long delivered deliveries are kept and listed (default 168h).") var webhookRetention: String?
     @Option(help: "Peer for PoV fetching PUBKEY=URL (repeatable).") var peer: [String] = []
     @Option(help: "External validator URL (default: embedded validation).") var validationUrl: String?
     @Option(help: "Folder for durable state.") var dataDir: String?
@@ -42,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !webhook.isEmpty { settings["webhook"] = webhook }
         put("webhookSecret", webhookSecret)
         put("webhookGiveUp", webhookGiveUp)
+        put("webhookRetention", webhookRetention)
         if !peer.isEmpty { settings["peer"] = peer }
         put("validationUrl", validationUrl)
         put("dataDir", dataDir)
