@@ -5,11 +5,17 @@ import Testing
 
 /// The outbox table's commits: new deliveries fsynced, state changes alone not.
 struct OutboxStoreTests {
-    @Test func theWriterFsyncsNewDeliveriesFromTheStartAndAfterACommitOfStateChangesAlone() async throws {
+    /// A store in a fresh folder, which the caller removes.
+    static func makeStore() throws -> (OutboxStore, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let store = try OutboxStore(path: directory.appendingPathComponent("outbox.sqlite").path, synchronousFull: true)
+        return (store, directory)
+    }
+
+    @Test func theWriterFsyncsNewDeliveriesFromTheStartAndAfterACommitOfStateChangesAlone() async throws {
+        let (store, directory) = try Self.makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let initial = try await store.writerSynchronousMode()
         #expect(initial == 2, "synchronous = \(initial)")
         let row = NewDelivery(
@@ -31,10 +37,8 @@ struct OutboxStoreTests {
 
 extension OutboxStoreTests {
     @Test func pruningDeletesOnlyDeliveriesDeliveredBeforeTheCutoff() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (store, directory) = try Self.makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try OutboxStore(path: directory.appendingPathComponent("outbox.sqlite").path, synchronousFull: true)
         let now = Date()
         let rows = ["old", "recent", "failed", "pending"].map {
             NewDelivery(id: $0, event: "statement.share", url: "http://127.0.0.1:1/", body: [1], createdAt: now)
