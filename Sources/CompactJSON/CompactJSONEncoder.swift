@@ -10,7 +10,7 @@ internal import Foundation
 ///
 /// It covers what the wire types use: strings, integers, booleans, nil, keyed, unkeyed and nested
 /// containers. Values Foundation special-cases (floating point, `Data`, `Date`, `URL`, `Decimal`)
-/// throw ``CompactJSONEncoder/Unsupported``; callers (`JSONOutput`, `HTTPResponse.json`) then fall back to Foundation, so output
+/// throw ``CompactJSONEncoder/Unsupported``; ``sortedKeysJSON(_:)`` then falls back to Foundation, so output
 /// never differs.
 public struct CompactJSONEncoder {
     /// A value this encoder does not write itself; the caller should use Foundation's encoder.
@@ -29,6 +29,20 @@ public struct CompactJSONEncoder {
         output.reserveCapacity(1024)
         root.write(into: &output)
         return output
+    }
+
+    /// The same bytes for any value: this encoder's where it covers the value, Foundation's
+    /// `JSONEncoder` (`[.sortedKeys, .withoutEscapingSlashes]`) where it throws ``Unsupported``.
+    /// - Throws: what encoding `value` throws.
+    public static func sortedKeysJSON(_ value: some Encodable) throws -> [UInt8] {
+        do {
+            return try CompactJSONEncoder().encode(value)
+        } catch is Unsupported {
+            // Foundation writes floating point, dates and data its own way.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return [UInt8](try encoder.encode(value))
+        }
     }
 }
 

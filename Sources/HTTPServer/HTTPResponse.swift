@@ -27,17 +27,7 @@ public struct HTTPResponse: Sendable {
     /// The bytes are Foundation's; ``CompactJSONEncoder`` writes them when it covers the value (answers
     /// are on every request's path), Foundation's encoder otherwise.
     public static func json(_ value: some Encodable, status: Int = 200) -> HTTPResponse {
-        let body: [UInt8]
-        do {
-            body = try CompactJSONEncoder().encode(value)
-        } catch is CompactJSONEncoder.Unsupported {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            guard let data = try? encoder.encode(value) else { return .problem(.internalError) }
-            body = Array(data)
-        } catch {
-            return .problem(.internalError)
-        }
+        guard let body = try? CompactJSONEncoder.sortedKeysJSON(value) else { return .problem(.internalError) }
         return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }
 

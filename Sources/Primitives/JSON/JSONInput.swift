@@ -121,14 +121,7 @@ public enum JSONOutput {
     /// As ``encode(_:pretty:)``, as bytes. Compact output comes from ``CompactJSONEncoder`` (the same
     /// bytes as Foundation, faster), falling back to Foundation for what it does not cover.
     public static func encodeBytes(_ value: some Encodable, pretty: Bool = false) throws -> [UInt8] {
-        if !pretty {
-            do {
-                return try CompactJSONEncoder().encode(value)
-            } catch is CompactJSONEncoder.Unsupported {
-                // Foundation below writes floating point, dates and data its own way.
-            }
-        }
-        return [UInt8](try foundationEncode(value, pretty: pretty))
+        pretty ? [UInt8](try foundationEncode(value, pretty: true)) : try CompactJSONEncoder.sortedKeysJSON(value)
     }
 
     /// Foundation's encoding with the options above (the reference the compact encoder matches).
