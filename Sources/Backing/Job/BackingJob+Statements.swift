@@ -62,6 +62,12 @@ extension BackingJob {
     static func signaturesValid(
         _ statements: [SignedFullStatement], context: SigningContext, keys: ValidatorKeys
     ) -> [Bool] {
+        guard statements.count != 1 else {
+            // One statement (a lone request, the common case) needs its key only, not the whole key table.
+            let statement = statements[0]
+            guard let key = keys.key(Int(statement.validatorIndex.rawValue)) else { return [false] }
+            return [Sr25519.verify(statement.signature, message: statement.signingPayload(context), key: key)]
+        }
         guard !statements.isEmpty else { return [] }
         let validatorKeys = keys.keys(for: statements.map { Int($0.validatorIndex.rawValue) })
         return SignedFullStatement.areSignaturesValid(statements, context: context, validatorKeys: validatorKeys)
