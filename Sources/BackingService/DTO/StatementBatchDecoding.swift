@@ -23,34 +23,14 @@ enum StatementBatchDecoding {
         guard (try? JSONInput.checkNesting(Data(body))) != nil, let parts = scanner.scan(),
             let relayParent = try? JSONDecoder().decode(Hash.self, from: Data(body[parts.relayParent]))
         else { return nil }
-        let entries = parts.entries
-        let workers = max(1, min(entries.count / 16, ProcessInfo.processInfo.activeProcessorCount))
-        let partSize = (entries.count + workers - 1) / workers
-        let decoded = await withTaskGroup(of: (Int, [Lenient<SignedFullStatement>]?).self) { group in
-            for start in stride(from: 0, to: entries.count, by: max(1, partSize)) {
-                let ranges = entries[start..<min(start + partSize, entries.count)]
-                group.addTask {
-                    let decoder = JSONDecoder()
-                    var part: [Lenient<SignedFullStatement>] = []
-                    part.reserveCapacity(ranges.count)
-                    for range in ranges {
-                        // Only a syntax error escapes Lenient, and it must fail the whole body as before.
-                        guard
-                            let entry = try? decoder.decode(
-                                Lenient<SignedFullStatement>.self, from: Data(body[range]))
-                        else { return (start, nil) }
-                        part.append(entry)
-                    }
-                    return (start, part)
-                }
-            }
-            var parts: [(Int, [Lenient<SignedFullStatement>]?)] = []
-            for await part in group { parts.append(part) }
-            return parts
+        let decodedParts = await inConcurrentParts(parts.entries, minimumPart: 16) { ranges in
+            let decoder = JSONDecoder()
+            // Only a syntax error escapes Lenient, and it must fail the whole body as before.
+            return try? ranges.map { try decoder.decode(Lenient<SignedFullStatement>.self, from: Data(body[$0])) }
         }
         var statements: [Lenient<SignedFullStatement>] = []
-        statements.reserveCapacity(entries.count)
-        for (_, part) in decoded.sorted(by: { $0.0 < $1.0 }) {
+        statements.reserveCapacity(parts.entries.count)
+        for part in decodedParts {
             guard let part else { return nil }
             statements += part
         }

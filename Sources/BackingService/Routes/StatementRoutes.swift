@@ -50,26 +50,16 @@ enum StatementRoutes {
             case .success(let statement): wellFormed.append((index, statement))
             }
         }
-        let workers = max(1, min(wellFormed.count, ProcessInfo.processInfo.activeProcessorCount))
-        let partSize = (wellFormed.count + workers - 1) / max(1, workers)
-        let parts = stride(from: 0, to: wellFormed.count, by: max(1, partSize)).map {
-            Array(wellFormed[$0..<min($0 + partSize, wellFormed.count)])
-        }
-        let answers = await withTaskGroup(of: [(Int, StatementRejection?)].self) { group in
-            for part in parts {
-                group.addTask {
-                    let rejections = job.verify(part.map(\.statement))
-                    return zip(part, rejections).map { ($0.index, $1) }
-                }
+        let answers = await inConcurrentParts(wellFormed) { part in
+            zip(part, job.verify(part.map(\.statement))).map {
+                entry, rejection -> (Int, Result<SignedFullStatement, BatchProblem>) in
+                (
+                    entry.index,
+                    rejection.map { .failure(.rejected(ServiceProblem.from($0))) } ?? .success(entry.statement)
+                )
             }
-            var answers: [(Int, StatementRejection?)] = []
-            for await chunk in group { answers += chunk }
-            return answers
         }
-        for (index, rejection) in answers {
-            guard case .success(let statement) = entries[index].result else { continue }
-            results[index] = rejection.map { .failure(.rejected(ServiceProblem.from($0))) } ?? .success(statement)
-        }
+        for (index, result) in answers.joined() { results[index] = result }
         // Safe because: every entry is either malformed or well-formed and answered by one part.
         return results.map { $0! }
     }
