@@ -147,7 +147,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "PrimitivesTests", dependencies: ["Primitives", "CompactJSON", "TestSupport"], swiftSettings: swiftSettings),
+            name: "PrimitivesTests", dependencies: ["Primitives", "CompactJSON", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatementTableTests", dependencies: ["StatementTable"], swiftSettings: swiftSettings),
@@ -210,7 +211,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(
-            name: "BackingdCLITests", dependencies: ["backingd", "Crypto", "Primitives", "Validation"],
+            name: "BackingdCLITests", dependencies: ["backingd", "Crypto", "Primitives", "Validation", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `backingd` binary, as a harness in another language would.
@@ -29,7 +30,7 @@ struct BackingdCLITests {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try process.run()
+        try launchSerially(process)
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// The built `backingd` binary running `serve` on a loopback port with its own data folder, as a user
@@ -79,7 +80,7 @@ final class BackingdProcess: Sendable {
                 }
             }
         }
-        try process.run()
+        try launchSerially(process)
         self.process.withLock { $0 = process }
         let line = await withTaskGroup(of: String?.self) { group in
             group.addTask {
