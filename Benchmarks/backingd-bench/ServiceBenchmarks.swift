@@ -47,11 +47,34 @@ enum ServiceBenchmarks {
         for body in bodies { _ = try? JSONInput.decode(Body.self, from: Data(body)) }
         let decode = seconds(since: start) / Double(bodies.count)
         start = ContinuousClock.now
+        for body in bodies {
+            precondition(
+                StrictJSONReader.read(body) { reader -> SignedFullStatement? in
+                    var statement: SignedFullStatement?
+                    let keys = StrictJSONKeys("relayParent", "statement")
+                    guard
+                        reader.object(
+                            keys,
+                            { reader, key in
+                                if key == 0 { return reader.fixed(Hash.self) != nil }
+                                statement = SignedFullStatement(strictJSON: &reader)
+                                return statement != nil
+                            })
+                    else { return nil }
+                    return statement
+                } != nil)
+        }
+        let strict = seconds(since: start) / Double(bodies.count)
+        start = ContinuousClock.now
         for statement in all {
             _ = try? JSONOutput.encode(Body(relayParent: H256(repeating: 0x55), statement: statement))
         }
         let encode = seconds(since: start) / Double(bodies.count)
-        print(String(format: "JSON per statement request: decode %.1f µs, encode %.1f µs", decode * 1e6, encode * 1e6))
+        print(
+            String(
+                format:
+                    "JSON per statement request: decode %.1f µs (Foundation), %.1f µs (StrictJSONReader); encode %.1f µs",
+                decode * 1e6, strict * 1e6, encode * 1e6))
         struct Batch: Codable {
             let relayParent: Hash
             let statements: [SignedFullStatement]
@@ -104,7 +127,7 @@ enum ServiceBenchmarks {
         // Baseline 1: the bare libmicrohttpd handler, same client, same concurrency.
         let bareRate = await bareHandlerRate(curl: curl)
         // Baseline 2: single-core verification of the statements.
-        let (single, batch) = statements(keys: keys, relayParent: H256(repeating: 0x11))
+        let (single, _) = statements(keys: keys, relayParent: H256(repeating: 0x11))
         let verifyRate = measureVerify(single, keys: keys)
         print(
             String(
@@ -126,27 +149,8 @@ enum ServiceBenchmarks {
                 format: "one statement per request: %8.0f statements/s  (%.2f × bare handler; target ≥ 0.8)",
                 singleRate, singleRate / bareRate))
 
-        // Batches of 250 on four more leaves (10,000 statements: one leaf's 2,500 pass in ~0.1 s, too
-        // short a sample on a shared machine). Bodies are made before the clock starts.
-        let batchLeaves = (0..<4).map { H256(repeating: 0x22 + UInt8($0)) }
-        var leafPhases: [[[UInt8]]] = []
-        var batchCount = 0
-        for relayParent in batchLeaves {
-            await activate(keys: keys, hash: relayParent, base: base, curl: curl)
-            for phase in statements(keys: keys, relayParent: relayParent).1 {
-                batchCount += phase.count
-                leafPhases.append(
-                    stride(from: 0, to: phase.count, by: 250).map { i in
-                        batchBody(relayParent: relayParent, statements: Array(phase[i..<min(i + 250, phase.count)]))
-                    })
-            }
-        }
-        let batchStart = ContinuousClock.now
-        for bodies in leafPhases {
-            await post(bodies, to: base + "/v1/statements/batch", curl: curl, concurrency: 2)
-        }
-        _ = batch
-        let batchRate = Double(batchCount) / seconds(since: batchStart)
+        let batchRate = await batchImportRate(
+            leaves: (0..<4).map { H256(repeating: 0x22 + UInt8($0)) }, base: base, curl: curl)
         print(
             String(
                 format: "batches of 250:            %8.0f statements/s  (%.2f × 2 × single-core verify; target ≥ 0.8)",
@@ -216,6 +220,79 @@ enum ServiceBenchmarks {
                 format: "web-hook deliveries: %d in %.2f s = %.0f durable deliveries/s end to end (target ≥ 10,000/s)",
                 delivered,
                 seconds(since: hooksStart), Double(delivered) / seconds(since: hooksStart)))
+        await node.shutdown()
+        await receiverServer.shutdown()
+        curl.shutdown()
+    }
+
+    /// Statements per second imported through `POST /v1/statements/batch` in batches of 250, two requests
+    /// in flight: every leaf's Seconded statements, then its Valid ones. Bodies are made before the clock
+    /// starts.
+    /// With `showWindow`, prints when the posting started and ended, for `perf record -k CLOCK_MONOTONIC`
+    /// … `perf report --time START,END`.
+    static func batchImportRate(leaves: [Hash], base: String, curl: CurlClient, showWindow: Bool = false) async
+        -> Double
+    {
+        var leafPhases: [[[UInt8]]] = []
+        var batchCount = 0
+        for relayParent in leaves {
+            await activate(keys: BenchNetwork.keys, hash: relayParent, base: base, curl: curl)
+            for phase in statements(keys: BenchNetwork.keys, relayParent: relayParent).1 {
+                batchCount += phase.count
+                leafPhases.append(
+                    stride(from: 0, to: phase.count, by: 250).map { i in
+                        batchBody(relayParent: relayParent, statements: Array(phase[i..<min(i + 250, phase.count)]))
+                    })
+            }
+        }
+        let batchStart = ContinuousClock.now
+        let windowStart = monotonicSeconds()
+        for bodies in leafPhases {
+            await post(bodies, to: base + "/v1/statements/batch", curl: curl, concurrency: 2)
+        }
+        let rate = Double(batchCount) / seconds(since: batchStart)
+        if showWindow {
+            print(String(format: "posting window: CLOCK_MONOTONIC %.6f,%.6f", windowStart, monotonicSeconds()))
+        }
+        return rate
+    }
+
+    /// The batch import alone, over `leafCount` leaves (`backingd-bench service-batch`): a longer sample
+    /// of the batch figure, and a run to profile it in.
+    static func runBatchOnly(leafCount: Int = 16) async {
+        print(
+            "== batch import over loopback HTTP (\(leafCount) leaves × 2,500 statements; web-hooks: provisioner.backed) =="
+        )
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        let receiver = Receiver()
+        let receiverServer = HTTPServer(
+            configuration: HTTPServerConfiguration(port: 0, threadPoolSize: 2), responder: receiver, logger: quiet)
+        do { try receiverServer.start() } catch { fatalError("receiver: \(error)") }
+        var configuration = ServiceConfiguration()
+        configuration.listen = "127.0.0.1:0"
+        configuration.dataDirectory =
+            FileManager.default.temporaryDirectory
+            .appendingPathComponent("backingd-bench-\(UUID().uuidString)").path
+        configuration.webhooks = ["provisioner.backed=http://127.0.0.1:\(receiverServer.port)/hooks"]
+        let node: BackingNode
+        do {
+            node = try BackingNode(configuration: configuration, logger: quiet)
+            try await node.start()
+        } catch { fatalError("node: \(error)") }
+        let base = "http://127.0.0.1:\(node.server.port)"
+        let curl = CurlClient(maxConnections: 4)
+        let (single, _) = statements(keys: BenchNetwork.keys, relayParent: H256(repeating: 0x11))
+        let before = measureVerify(single, keys: BenchNetwork.keys)
+        let rate = await batchImportRate(
+            leaves: (0..<leafCount).map { H256(repeating: 0x80 + UInt8($0)) }, base: base, curl: curl, showWindow: true)
+        let after = measureVerify(single, keys: BenchNetwork.keys)
+        let verifyRate = (before + after) / 2
+        print(
+            String(
+                format:
+                    "batches of 250: %8.0f statements/s; sr25519 verify, 1 core %8.0f/s (before %.0f, after %.0f) → %.2f × 2 × single-core verify; target ≥ 0.8",
+                rate, verifyRate, before, after, rate / (2 * verifyRate)))
         await node.shutdown()
         await receiverServer.shutdown()
         curl.shutdown()
@@ -325,6 +402,12 @@ enum ServiceBenchmarks {
                     context: context, validator: keys[Int(statement.validatorIndex.rawValue)].publicKey))
         }
         return Double(statements.count) / seconds(since: start)
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -1,5 +1,6 @@
 // Prints benchmark figures; build with `-c release` for meaningful numbers.
 // `backingd-bench [crypto] [erasure] [backing] [webhooks] [validation] [service]` runs the named groups; none runs all.
+// `backingd-bench service-batch` runs the batch import alone, over 16 leaves.
 import Foundation
 
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "export" {
@@ -16,3 +17,4 @@ if wanted("backing") { await BackingBenchmarks.run() }
 if wanted("webhooks") { await WebhookBenchmarks.run() }
 if wanted("validation") { ValidationBenchmarks.run() }
 if wanted("service") { await ServiceBenchmarks.run() }
+if groups.contains("service-batch") { await ServiceBenchmarks.runBatchOnly() }

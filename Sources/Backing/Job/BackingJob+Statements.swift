@@ -190,8 +190,10 @@ extension BackingJob {
                     statement: .valid(digest), signature: statement.signature, sender: statement.validatorIndex)
             }
         let summary = table.importStatement(tableStatement, context: context)
-        if let summary, let attested = table.attestedCandidate(summary.candidate, context: context),
-            !backed.contains(summary.candidate)
+        // `backed` is asked first: working out the attested candidate costs more than the set lookup,
+        // and once a candidate is backed every later vote for it would repeat that work for nothing.
+        if let summary, !backed.contains(summary.candidate),
+            let attested = table.attestedCandidate(summary.candidate, context: context)
         {
             backed.insert(summary.candidate)
             if BackedCandidates.make(from: attested, context: context) != nil {

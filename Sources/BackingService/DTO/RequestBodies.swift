@@ -1,4 +1,5 @@
 import Backing
+import Foundation
 import Primitives
 
 /// `POST /v1/second`.
@@ -12,6 +13,29 @@ struct SecondRequest: Decodable {
 struct StatementRequest: Decodable {
     let relayParent: Hash
     let statement: SignedFullStatement
+
+    private static let keys = StrictJSONKeys("relayParent", "statement")
+
+    /// The body read by ``StrictJSONReader`` when it is in the canonical form, by Foundation otherwise
+    /// (whose errors name the field).
+    static func decode(_ body: [UInt8]) throws(JSONInputError) -> StatementRequest {
+        let strict = StrictJSONReader.read(body) { reader -> StatementRequest? in
+            var relayParent: Hash?
+            var statement: SignedFullStatement?
+            let complete = reader.object(keys) { reader, key in
+                if key == 0 {
+                    relayParent = reader.fixed(Hash.self)
+                    return relayParent != nil
+                }
+                statement = SignedFullStatement(strictJSON: &reader)
+                return statement != nil
+            }
+            guard complete, let relayParent, let statement else { return nil }
+            return StatementRequest(relayParent: relayParent, statement: statement)
+        }
+        if let strict { return strict }
+        return try JSONInput.decode(StatementRequest.self, from: Data(body))
+    }
 }
 
 /// `POST /v1/statements/batch`: each statement decodes on its own, so one bad entry gets its own error.
@@ -45,6 +69,8 @@ struct ErasureRootRequest: Decodable {
 /// A value that failed to decode is kept as its error (with the path inside the value), not thrown.
 struct Lenient<Value: Decodable & Sendable>: Decodable, Sendable {
     let result: Result<Value, JSONInputError>
+
+    init(_ result: Result<Value, JSONInputError>) { self.result = result }
 
     /// A decoding error names its field relative to this value (`payload.valid`, not
     /// `statements[3].payload.valid`); the batch answer places it under the entry.

@@ -6,7 +6,8 @@ import Primitives
 /// Why: Foundation decodes a document on one thread, and a batch entry costs about as much to decode
 /// as its signature costs to check in a batch (~12 µs), so decoding 250 entries on one core was the
 /// largest serial part of a batch. A structural scan finds where each entry of `statements` begins
-/// and ends; the entries are then decoded in one contiguous part per core.
+/// and ends; the entries are then decoded in one contiguous part per core, each by
+/// ``StrictJSONReader`` when it is in the canonical form and by Foundation otherwise.
 ///
 /// Answers never differ from decoding the whole body at once: whatever the scan does not recognise
 /// (not an object, a duplicate or escaped key, unbalanced brackets, an entry that is not JSON…) goes
@@ -20,13 +21,19 @@ enum StatementBatchDecoding {
     /// The request, or `nil` when the whole-body decoder should answer instead.
     static func decodeInParallel(_ body: [UInt8]) async -> StatementBatchRequest? {
         var scanner = BatchBodyScanner(body)
-        guard (try? JSONInput.checkNesting(Data(body))) != nil, let parts = scanner.scan(),
-            let relayParent = try? JSONDecoder().decode(Hash.self, from: Data(body[parts.relayParent]))
+        guard (try? JSONInput.checkNesting(body)) != nil, let parts = scanner.scan(),
+            let relayParent = StrictJSONReader.read(body, in: parts.relayParent, { $0.fixed(Hash.self) })
+                ?? (try? JSONDecoder().decode(Hash.self, from: Data(body[parts.relayParent])))
         else { return nil }
         let decodedParts = await inConcurrentParts(parts.entries, minimumPart: 16) { ranges in
             let decoder = JSONDecoder()
             // Only a syntax error escapes Lenient, and it must fail the whole body as before.
-            return try? ranges.map { try decoder.decode(Lenient<SignedFullStatement>.self, from: Data(body[$0])) }
+            return try? ranges.map { range in
+                if let statement = StrictJSONReader.read(body, in: range, { SignedFullStatement(strictJSON: &$0) }) {
+                    return Lenient(.success(statement))
+                }
+                return try decoder.decode(Lenient<SignedFullStatement>.self, from: Data(body[range]))
+            }
         }
         var statements: [Lenient<SignedFullStatement>] = []
         statements.reserveCapacity(parts.entries.count)
@@ -39,8 +46,8 @@ enum StatementBatchDecoding {
 }
 
 /// Finds the byte ranges of `relayParent`'s value and of each element of `statements` in a batch body,
-/// without decoding them; `nil` for anything but one object with those keys once each (others are
-/// skipped, as the decoder ignores them), plain keys and balanced brackets.
+/// without decoding them; `nil` for anything but one object with exactly those keys, once each, plain
+/// keys and balanced brackets.
 struct BatchBodyScanner {
     struct Parts {
         var relayParent: Range<Int>
@@ -68,7 +75,8 @@ struct BatchBodyScanner {
                 guard entries == nil, let elements = arrayElements() else { return nil }
                 entries = elements
             default:
-                guard skipValue() != nil else { return nil }
+                // Another key: the whole-body decoder ignores it, but only once it has parsed its value.
+                return nil
             }
         } while consume(UInt8(ascii: ","))
         guard consume(UInt8(ascii: "}")) else { return nil }

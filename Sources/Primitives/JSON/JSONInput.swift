@@ -40,10 +40,35 @@ public enum JSONInput {
     /// Rejects documents nested deeper than ``maximumNesting`` before Foundation parses them, so a
     /// hostile body cannot exhaust the stack. A linear scan that skips string contents.
     public static func checkNesting(_ data: Data) throws(JSONInputError) {
+        let failure = data.withUnsafeBytes { buffer -> JSONInputError? in
+            do throws(JSONInputError) {
+                try checkNesting(buffer.bindMemory(to: UInt8.self))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// ``checkNesting(_:)-(Data)`` for bytes.
+    public static func checkNesting(_ bytes: [UInt8]) throws(JSONInputError) {
+        let failure = bytes.withUnsafeBufferPointer { buffer -> JSONInputError? in
+            do throws(JSONInputError) {
+                try checkNesting(buffer)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private static func checkNesting(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONInputError) {
         var depth = 0
         var inString = false
         var escaped = false
-        for byte in data {
+        for byte in bytes {
             if inString {
                 if escaped {
                     escaped = false
