@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
-                "Backing", "Primitives", "CCurl", "CShims", "CSodium",
+                "Backing", "Primitives", "CompactJSON", "CCurl", "CShims", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -95,7 +95,7 @@ let package = Package(
             name: "BackingService",
             dependencies: [
                 "Backing", "Primitives", "Crypto", "ErasureCoding", "StatementTable", "HTTPServer", "Webhooks",
-                "Storage",
+                "Storage", "CompactJSON",
                 "Validation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "Backing", "Primitives", "CSodium",
+                "Webhooks", "Backing", "Primitives", "CSodium", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -191,7 +191,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "BackingServiceTests",
-            dependencies: ["BackingService", "Primitives", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "BackingService", "Primitives", "CompactJSON", "HTTPServer", "StatementTable", "Backing", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         // Starts the built `backingd` binary with real HTTP peers, web-hook receivers and SQLite files.
         .testTarget(

@@ -31,10 +31,16 @@ public struct CompactJSONEncoder {
         return output
     }
 
-    /// The same bytes for any value: this encoder's where it covers the value, Foundation's
+    /// The same bytes for any value: its own ``JSONWritable`` writer if it has one, else this encoder's
+    /// where it covers the value, Foundation's
     /// `JSONEncoder` (`[.sortedKeys, .withoutEscapingSlashes]`) where it throws ``Unsupported``.
     /// - Throws: what encoding `value` throws.
     public static func sortedKeysJSON(_ value: some Encodable) throws -> [UInt8] {
+        if let writable = value as? any JSONWritable {
+            var writer = JSONWriter()
+            try writable.writeJSON(to: &writer)
+            return writer.bytes
+        }
         do {
             return try CompactJSONEncoder().encode(value)
         } catch is Unsupported {

@@ -1,6 +1,7 @@
 import Backing
 import Foundation
 import Primitives
+import TestSupport
 import Testing
 
 @testable import Webhooks
@@ -63,5 +64,59 @@ struct OutboundMessageJSONTests {
             text
                 == "{\"candidateHash\":\"\(Messages.receipt.hash.hex)\",\"erasureRoot\":\"0x\(String(repeating: "ee", count: 32))\",\"nValidators\":6}"
         )
+    }
+}
+
+/// The bodies with their own JSON writers write what Foundation's encoder writes for them.
+struct WebhookBodyWriterTests {
+    static func foundation(_ value: some Encodable) throws -> [UInt8] {
+        [UInt8](try JSONOutput.foundationEncode(value))
+    }
+
+    @Test func everyWrittenBodyIsTheFoundationEncoding() throws {
+        var rng = SeededGenerator(seed: 5)
+        for round in 0..<100 {
+            let relayParent = H256(unchecked: rng.bytes(32))
+            var committed = Messages.committed
+            committed.commitments.headData = HeadData(bytes: rng.bytes(round))
+            committed.commitments.newValidationCode = round % 2 == 0 ? nil : ValidationCode(bytes: rng.bytes(round))
+            committed.commitments.horizontalMessages = (0..<round % 3).map {
+                OutboundHrmpMessage(recipient: ParaId(UInt32($0) * 1_000_000_007 % UInt32.max), data: rng.bytes(9))
+            }
+            let statement = SignedFullStatement(
+                payload: round % 3 == 0 ? .valid(H256(unchecked: rng.bytes(32))) : .seconded(committed),
+                validatorIndex: ValidatorIndex(UInt32(round * 40_000_000)),
+                signature: Sr25519Signature(unchecked: rng.bytes(64)))
+            let share = OutboundMessage.statementShare(relayParent: relayParent, statement: statement)
+            #expect(
+                try share.webhookBody()
+                    == Self.foundation(StatementBody(relayParent: relayParent, statement: statement)))
+
+            let receipt = committed.plainReceipt
+            let backed = OutboundMessage.provisionerBacked(relayParent: relayParent, candidate: receipt)
+            #expect(
+                try backed.webhookBody()
+                    == Self.foundation(
+                        CandidateBody(relayParent: relayParent, candidate: receipt, candidateHash: receipt.hash)))
+
+            let kinds: [DisputeStatement] = [
+                .valid(.explicit), .valid(.backingSeconded(relayParent)), .valid(.backingValid(relayParent)),
+                .valid(.approvalChecking), .invalid(.explicit),
+            ]
+            let signed = (0..<round % 4).map { i in
+                SignedDisputeStatement(
+                    statement: kinds[(round + i) % kinds.count], validatorIndex: ValidatorIndex(UInt32(i)),
+                    validatorPublic: Sr25519Public(unchecked: rng.bytes(32)),
+                    signature: Sr25519Signature(unchecked: rng.bytes(64)))
+            }
+            let dispute = DisputeStatementImport(
+                candidateHash: receipt.hash, candidateReceipt: receipt, session: UInt32(round), statements: signed)
+            #expect(
+                try OutboundMessage.disputeStatements(dispute).webhookBody()
+                    == Self.foundation(
+                        DisputeBody(
+                            candidateHash: receipt.hash, candidateReceipt: receipt, session: UInt32(round),
+                            statements: signed)))
+        }
     }
 }

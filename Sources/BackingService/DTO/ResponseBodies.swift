@@ -1,9 +1,10 @@
 import Backing
+import CompactJSON
 import Primitives
 import StatementTable
 
 /// The statement table's summary as JSON: `{candidate, groupId, validityVotes}`.
-struct SummaryBody: Encodable {
+struct SummaryBody: JSONWritable {
     let candidate: CandidateHash
     let groupId: ParaId
     let validityVotes: Int
@@ -13,10 +14,21 @@ struct SummaryBody: Encodable {
         groupId = summary.groupId
         validityVotes = summary.validityVotes
     }
+
+    func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("candidate")
+            writer.hex(candidate.bytes)
+            writer.field("groupId")
+            writer.integer(groupId.rawValue)
+            writer.field("validityVotes")
+            writer.integer(validityVotes)
+        }
+    }
 }
 
 /// The answer to one imported statement: `{candidateHash, summary}` (summary `null` when no vote was added).
-struct StatementResponse: Encodable {
+struct StatementResponse: JSONWritable {
     let candidateHash: CandidateHash
     let summary: SummaryBody?
     let ignored: String?
@@ -34,6 +46,19 @@ struct StatementResponse: Encodable {
         try c.encode(candidateHash, forKey: .candidateHash)
         try c.encode(summary, forKey: .summary)
         try c.encodeIfPresent(ignored, forKey: .ignored)
+    }
+
+    func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("candidateHash")
+            writer.hex(candidateHash.bytes)
+            if let ignored {
+                writer.field("ignored")
+                writer.string(ignored)
+            }
+            writer.field("summary")
+            if let summary { summary.writeJSON(to: &writer) } else { writer.null() }
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Backing
+import CompactJSON
 import Foundation
 import HTTPServer
 import Primitives
@@ -33,7 +34,7 @@ enum StatementRoutes {
                 }
             }
             await context.commitEvents()
-            return .json(["results": results])
+            return .json(BatchAnswer(results: results))
         }
     }
 
@@ -86,10 +87,33 @@ enum BatchProblem: Error {
     }
 }
 
+/// The answer to a batch: `{"results": [...]}`, one entry per statement, in order.
+struct BatchAnswer: JSONWritable {
+    let results: [BatchResult]
+
+    func writeJSON(to writer: inout JSONWriter) throws {
+        try writer.object { writer in
+            writer.field("results")
+            try writer.array(results) { writer, result in try result.writeJSON(to: &writer) }
+        }
+    }
+}
+
 /// One entry of a batch answer: the single-statement answer, or `{"error": problem}`.
-enum BatchResult: Encodable {
+enum BatchResult: JSONWritable {
     case ok(StatementResponse)
     case error(ProblemDetails)
+
+    func writeJSON(to writer: inout JSONWriter) throws {
+        switch self {
+        case .ok(let response): response.writeJSON(to: &writer)
+        case .error(let problem):
+            try writer.object { writer in
+                writer.field("error")
+                try writer.encodable(problem)
+            }
+        }
+    }
 
     func encode(to encoder: any Encoder) throws {
         switch self {

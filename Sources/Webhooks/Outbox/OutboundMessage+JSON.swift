@@ -1,4 +1,5 @@
 public import Backing
+internal import CompactJSON
 internal import Foundation
 internal import Primitives
 
@@ -33,16 +34,36 @@ extension OutboundMessage {
 }
 
 /// `statement.share`, `collator.seconded`: the shape `POST /v1/statements` accepts.
-private struct StatementBody: Encodable {
+struct StatementBody: JSONWritable {
     let relayParent: Hash
     let statement: SignedFullStatement
+
+    func writeJSON(to writer: inout JSONWriter) throws {
+        try writer.object { writer in
+            writer.field("relayParent")
+            writer.hex(relayParent.bytes)
+            writer.field("statement")
+            try writer.value(statement)
+        }
+    }
 }
 
 /// `collator.invalid`, `provisioner.backed`.
-private struct CandidateBody: Encodable {
+struct CandidateBody: JSONWritable {
     let relayParent: Hash
     let candidate: CandidateReceipt
     let candidateHash: CandidateHash
+
+    func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("candidate")
+            candidate.writeJSON(to: &writer)
+            writer.field("candidateHash")
+            writer.hex(candidateHash.bytes)
+            writer.field("relayParent")
+            writer.hex(relayParent.bytes)
+        }
+    }
 }
 
 /// `provisioner.misbehavior`; `Misbehavior` encodes as `{kind, variant, statements}`.
@@ -53,11 +74,35 @@ private struct MisbehaviorBody: Encodable {
 }
 
 /// `dispute.statements`.
-private struct DisputeBody: Encodable {
+struct DisputeBody: JSONWritable {
     let candidateHash: CandidateHash
     let candidateReceipt: CandidateReceipt
     let session: SessionIndex
     let statements: [SignedDisputeStatement]
+
+    func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("candidateHash")
+            writer.hex(candidateHash.bytes)
+            writer.field("candidateReceipt")
+            candidateReceipt.writeJSON(to: &writer)
+            writer.field("session")
+            writer.integer(session)
+            writer.field("statements")
+            writer.array(statements) { writer, signed in
+                writer.object { writer in
+                    writer.field("signature")
+                    writer.hex(signed.signature.bytes)
+                    writer.field("statement")
+                    signed.statement.writeJSON(to: &writer)
+                    writer.field("validatorIndex")
+                    writer.integer(signed.validatorIndex.rawValue)
+                    writer.field("validatorPublic")
+                    writer.hex(signed.validatorPublic.bytes)
+                }
+            }
+        }
+    }
 }
 
 /// `availability.stored`.

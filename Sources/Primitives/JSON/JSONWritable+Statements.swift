@@ -1,0 +1,177 @@
+public import CompactJSON
+
+// Direct JSON writers (see `JSONWritable`) for the values the hot messages carry. Keys in UTF-8 byte
+// order, as Foundation sorts them; `JSONWritableTests` compares every one with Foundation's encoder.
+
+extension H256: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) { writer.hex(bytes) }
+}
+
+extension Sr25519Public: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) { writer.hex(bytes) }
+}
+
+extension Sr25519Signature: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) { writer.hex(bytes) }
+}
+
+extension CandidateDescriptor: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("collator")
+            writer.hex(collator.bytes)
+            writer.field("erasureRoot")
+            writer.hex(erasureRoot.bytes)
+            writer.field("paraHead")
+            writer.hex(paraHead.bytes)
+            writer.field("paraId")
+            writer.integer(paraId.rawValue)
+            writer.field("persistedValidationDataHash")
+            writer.hex(persistedValidationDataHash.bytes)
+            writer.field("povHash")
+            writer.hex(povHash.bytes)
+            writer.field("relayParent")
+            writer.hex(relayParent.bytes)
+            writer.field("signature")
+            writer.hex(signature.bytes)
+            writer.field("validationCodeHash")
+            writer.hex(validationCodeHash.bytes)
+        }
+    }
+}
+
+extension CandidateReceipt: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("commitmentsHash")
+            writer.hex(commitmentsHash.bytes)
+            writer.field("descriptor")
+            descriptor.writeJSON(to: &writer)
+        }
+    }
+}
+
+extension CandidateCommitments: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("headData")
+            writer.hex(headData.bytes)
+            writer.field("horizontalMessages")
+            writer.array(horizontalMessages) { writer, message in
+                writer.object { writer in
+                    writer.field("data")
+                    writer.hex(message.data.bytes)
+                    writer.field("recipient")
+                    writer.integer(message.recipient.rawValue)
+                }
+            }
+            writer.field("hrmpWatermark")
+            writer.integer(hrmpWatermark)
+            writer.field("newValidationCode")
+            if let newValidationCode { writer.hex(newValidationCode.bytes) } else { writer.null() }
+            writer.field("processedDownwardMessages")
+            writer.integer(processedDownwardMessages)
+            writer.field("upwardMessages")
+            writer.array(upwardMessages) { writer, message in writer.hex(message.bytes) }
+        }
+    }
+}
+
+extension CommittedCandidateReceipt: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("commitments")
+            commitments.writeJSON(to: &writer)
+            writer.field("descriptor")
+            descriptor.writeJSON(to: &writer)
+        }
+    }
+}
+
+extension Statement: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            switch self {
+            case .seconded(let receipt):
+                writer.field("seconded")
+                receipt.writeJSON(to: &writer)
+            case .valid(let hash):
+                writer.field("valid")
+                writer.hex(hash.bytes)
+            }
+        }
+    }
+}
+
+extension CompactStatement: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            switch self {
+            case .seconded(let hash):
+                writer.field("seconded")
+                writer.hex(hash.bytes)
+            case .valid(let hash):
+                writer.field("valid")
+                writer.hex(hash.bytes)
+            }
+        }
+    }
+}
+
+extension UncheckedSigned: JSONWritable where Payload: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) throws {
+        try writer.object { writer in
+            writer.field("payload")
+            try writer.value(payload)
+            writer.field("signature")
+            writer.hex(signature.bytes)
+            writer.field("validatorIndex")
+            writer.integer(validatorIndex.rawValue)
+        }
+    }
+}
+
+extension ValidDisputeStatementKind: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            switch self {
+            case .explicit:
+                writer.field("explicit")
+                writer.null()
+            case .backingSeconded(let hash):
+                writer.field("backingSeconded")
+                writer.hex(hash.bytes)
+            case .backingValid(let hash):
+                writer.field("backingValid")
+                writer.hex(hash.bytes)
+            case .approvalChecking:
+                writer.field("approvalChecking")
+                writer.null()
+            }
+        }
+    }
+}
+
+extension InvalidDisputeStatementKind: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.field("explicit")
+            writer.null()
+        }
+    }
+}
+
+extension DisputeStatement: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            switch self {
+            case .valid(let kind):
+                writer.field("valid")
+                kind.writeJSON(to: &writer)
+            case .invalid(let kind):
+                writer.field("invalid")
+                kind.writeJSON(to: &writer)
+            }
+        }
+    }
+}
