@@ -44,7 +44,13 @@ let package = Package(
         .target(
             name: "Crypto", dependencies: ["Primitives", "CSodium", "CDecaf"], swiftSettings: swiftSettings),
         .target(name: "ErasureCoding", dependencies: ["Primitives"], swiftSettings: swiftSettings),
-        .target(name: "StatementTable", swiftSettings: swiftSettings),
+        // The table is generic over its context; without cross-module optimisation every call from Backing
+        // runs unspecialised (metadata lookups, witness calls): the import took 5.5 µs a statement, 3.2 µs with it.
+        .target(
+            name: "StatementTable",
+            swiftSettings: swiftSettings + [
+                .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
+            ]),
         .target(
             name: "Backing",
             dependencies: [

@@ -49,6 +49,11 @@ enum BackingBenchmarks {
             String(
                 format: "import, verify on the job's actor:        %8.0f statements/s  (%.2f × verify rate)", serial,
                 serial / verifyRate))
+        let alone = await importRate(leaf: leaf, seconded: seconded, valid: valid, workers: 0)
+        print(
+            String(
+                format: "import alone, signatures not checked:      %8.0f statements/s  (%.1f µs per statement)", alone,
+                1e6 / alone))
         let workers = ProcessInfo.processInfo.activeProcessorCount
         let parallel = await importRate(leaf: leaf, seconded: seconded, valid: valid, workers: workers)
         print(
@@ -60,7 +65,7 @@ enum BackingBenchmarks {
 
     /// Best of three: a fresh job per run; the Seconded statements first (a Valid for an unknown candidate
     /// is dropped), then the Valid ones. With `workers > 1`, signatures are checked in parallel before the
-    /// actor imports them.
+    /// actor imports them; with `workers == 0` they are not checked at all (the import alone).
     private static func importRate(
         leaf: Leaf, seconded: [SignedFullStatement], valid: [SignedFullStatement], workers: Int
     ) async -> Double {
@@ -78,7 +83,9 @@ enum BackingBenchmarks {
             do { job = try await subsystem.activate(leaf) } catch { fatalError("benchmark leaf rejected: \(error)") }
             let start = ContinuousClock.now
             for batch in [seconded, valid] {
-                if workers == 1 {
+                if workers == 0 {
+                    _ = await job.receiveVerified(batch)
+                } else if workers == 1 {
                     for statement in batch { _ = try? await job.receive(statement) }
                 } else {
                     await withTaskGroup(of: Void.self) { group in

@@ -67,7 +67,7 @@ public final class WebhookOutbox: OutboundMessageSink {
             for url in urls {
                 rows.append(
                     NewDelivery(
-                        id: UUID().uuidString.lowercased(), event: message.event, url: url, body: body, createdAt: now))
+                        id: DeliveryID.make(), event: message.event, url: url, body: body, createdAt: now))
             }
         }
         guard !rows.isEmpty else { return }

@@ -19,6 +19,6 @@ enum WebhookSignature {
 }
 
 /// `sodium_init`, once per process (a lazily initialised global runs exactly once).
-private let sodiumInit: Void = {
+let sodiumInit: Void = {
     precondition(sodium_init() >= 0, "libsodium failed to initialise")
 }()
