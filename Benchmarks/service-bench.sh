@@ -4,6 +4,7 @@
 # per request, cycling through the 2,500 statements of the benchmark network; the baseline, measured in
 # the same run with the same wrk settings, is a bare libmicrohttpd handler (backingd-http-bench bare).
 # Usage: Benchmarks/service-bench.sh [duration-seconds=5] [connections=32]
+# With PERF_OUT=FILE, the measured pass also runs `perf record` (call graphs) on backingd into FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +40,7 @@ BARE_PORT="$(awk '/^listening/ {print $2}' "$WORK/bare.out")"
 "$BIN/backingd" serve --listen 127.0.0.1:0 --data-dir "$WORK/node" \
     --webhook "provisioner.backed=http://127.0.0.1:$SINK_PORT/echo" > "$WORK/node.out" 2> "$WORK/node.log" &
 PIDS+=($!)
+NODE_PID=$!
 for _ in $(seq 1 200); do NODE="$(grep -o 'http://[0-9.:]*' "$WORK/node.out" || true)"; [ -n "$NODE" ] && break; sleep 0.05; done
 curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$WORK/leaf.json" "$NODE/v1/leaves" > /dev/null
 
@@ -61,7 +63,13 @@ LUA
 # The first pass imports each statement once (Seconded first, so every Valid finds its candidate).
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/echo.lua" "http://127.0.0.1:$BARE_PORT/echo" > "$WORK/bare.wrk"
 wrk -t1 -c1 -d1s -s "$WORK/statements.lua" "$NODE" > /dev/null
+if [ -n "${PERF_OUT:-}" ]; then
+    perf record -e cpu-clock -F 999 --call-graph dwarf,16384 -p "$NODE_PID" -o "$PERF_OUT" -- sleep "$DURATION" \
+        > /dev/null 2>&1 &
+    PERF_PID=$!
+fi
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/statements.lua" "$NODE" > "$WORK/node.wrk"
+if [ -n "${PERF_OUT:-}" ]; then wait "$PERF_PID" || true; fi
 
 rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {print $2}' "$1"; }

@@ -161,44 +161,9 @@ enum ServiceBenchmarks {
         await drain(base: base, curl: curl)
 
         // Latency: the statement that completes a quorum → its provisioner.backed delivered.
-        let relayParent3 = H256(repeating: 0x33)
-        await activate(keys: keys, hash: relayParent3, base: base, curl: curl)
-        let (latencyStatements, _) = statements(keys: keys, relayParent: relayParent3)
-        var latencies: [Double] = []
-        // Per para: the first candidate's Seconded and 2 Valid (quorum 3 of 5), then time the third vote.
-        for p in 0..<paras {
-            let group = latencyStatements.filter { Int($0.validatorIndex.rawValue) / groupSize == p }
-            guard let seconded = group.first(where: { if case .seconded = $0.payload { true } else { false } }) else {
-                continue
-            }
-            let hash = seconded.payload.candidateHash
-            let votes = group.filter { $0.payload == .valid(hash) }.prefix(2)
-            await post(
-                [body(relayParent: relayParent3, statement: seconded)]
-                    + votes.dropLast().map { body(relayParent: relayParent3, statement: $0) },
-                to: base + "/v1/statements", curl: curl, concurrency: 1)
-            guard let last = votes.last else { continue }
-            let sent = ContinuousClock.now
-            await post(
-                [body(relayParent: relayParent3, statement: last)], to: base + "/v1/statements", curl: curl,
-                concurrency: 1)
-            let deadline = sent + .seconds(5)
-            while receiver.backedAt.withLock({ $0[hash.hex] }) == nil, ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .microseconds(100))
-            }
-            if let arrived = receiver.backedAt.withLock({ $0[hash.hex] }) {
-                latencies.append(milliseconds(arrived - sent))
-            }
-        }
-        latencies.sort()
-        if !latencies.isEmpty {
-            print(
-                String(
-                    format:
-                        "last statement → provisioner.backed delivered: p50 %.2f ms, p99 %.2f ms (%d candidates; target p99 ≤ 2 ms)",
-                    latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-                    latencies.count))
-        }
+        let latency = await quorumLatencies(
+            relayParents: [H256(repeating: 0x33)], base: base, curl: curl, receiver: receiver)
+        print(latency.summary)
 
         // Web-hook deliveries: 2,500 statements into a fresh leaf, then time until every resulting
         // web-hook has been delivered.
@@ -295,6 +260,97 @@ enum ServiceBenchmarks {
                 format:
                     "batches of 250: %8.0f statements/s; sr25519 verify, 1 core %8.0f/s (before %.0f, after %.0f) → %.2f × 2 × single-core verify; target ≥ 0.8",
                 rate, verifyRate, before, after, rate / (2 * verifyRate)))
+        await node.shutdown()
+        await receiverServer.shutdown()
+        curl.shutdown()
+    }
+
+    /// Latencies in milliseconds of the statement that completes a quorum: until its answer, and until
+    /// its `provisioner.backed` reached the receiver.
+    struct QuorumLatencies {
+        var answered: [Double] = []
+        var delivered: [Double] = []
+
+        static func percentile(_ values: [Double], _ p: Int) -> Double {
+            let sorted = values.sorted()
+            return sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, sorted.count * p / 100)]
+        }
+
+        var summary: String {
+            String(
+                format:
+                    "last statement → provisioner.backed delivered: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (%d candidates; target p99 ≤ 2 ms); answered: p50 %.2f ms, p99 %.2f ms",
+                Self.percentile(delivered, 50), Self.percentile(delivered, 90), Self.percentile(delivered, 99),
+                delivered.max() ?? .nan, delivered.count, Self.percentile(answered, 50),
+                Self.percentile(answered, 99))
+        }
+    }
+
+    /// Per para and leaf: the first candidate's Seconded and one Valid, then the second Valid (quorum 3
+    /// of 5) is timed, one request at a time.
+    static func quorumLatencies(relayParents: [Hash], base: String, curl: CurlClient, receiver: Receiver) async
+        -> QuorumLatencies
+    {
+        var latencies = QuorumLatencies()
+        for relayParent in relayParents {
+            await activate(keys: BenchNetwork.keys, hash: relayParent, base: base, curl: curl)
+            let (all, _) = statements(keys: BenchNetwork.keys, relayParent: relayParent)
+            for p in 0..<paras {
+                let group = all.filter { Int($0.validatorIndex.rawValue) / groupSize == p }
+                guard let seconded = group.first(where: { if case .seconded = $0.payload { true } else { false } })
+                else { continue }
+                let hash = seconded.payload.candidateHash
+                let votes = group.filter { $0.payload == .valid(hash) }.prefix(2)
+                await post(
+                    [body(relayParent: relayParent, statement: seconded)]
+                        + votes.dropLast().map { body(relayParent: relayParent, statement: $0) },
+                    to: base + "/v1/statements", curl: curl, concurrency: 1)
+                guard let last = votes.last else { continue }
+                let sent = ContinuousClock.now
+                await post(
+                    [body(relayParent: relayParent, statement: last)], to: base + "/v1/statements", curl: curl,
+                    concurrency: 1)
+                latencies.answered.append(milliseconds(ContinuousClock.now - sent))
+                let deadline = sent + .seconds(5)
+                while receiver.backedAt.withLock({ $0[hash.hex] }) == nil, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .microseconds(100))
+                }
+                if let arrived = receiver.backedAt.withLock({ $0[hash.hex] }) {
+                    latencies.delivered.append(milliseconds(arrived - sent))
+                }
+            }
+        }
+        return latencies
+    }
+
+    /// The quorum latency alone over `leafCount` leaves (`backingd-bench service-latency`): a p99 from
+    /// enough samples to mean something.
+    static func runLatencyOnly(leafCount: Int = 5) async {
+        print(
+            "== quorum latency over loopback HTTP (\(leafCount) leaves × 100 candidates; web-hooks: provisioner.backed) =="
+        )
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        let receiver = Receiver()
+        let receiverServer = HTTPServer(
+            configuration: HTTPServerConfiguration(port: 0, threadPoolSize: 2), responder: receiver, logger: quiet)
+        do { try receiverServer.start() } catch { fatalError("receiver: \(error)") }
+        var configuration = ServiceConfiguration()
+        configuration.listen = "127.0.0.1:0"
+        configuration.dataDirectory =
+            FileManager.default.temporaryDirectory
+            .appendingPathComponent("backingd-bench-\(UUID().uuidString)").path
+        configuration.webhooks = ["provisioner.backed=http://127.0.0.1:\(receiverServer.port)/hooks"]
+        let node: BackingNode
+        do {
+            node = try BackingNode(configuration: configuration, logger: quiet)
+            try await node.start()
+        } catch { fatalError("node: \(error)") }
+        let curl = CurlClient(maxConnections: 4)
+        let latency = await quorumLatencies(
+            relayParents: (0..<leafCount).map { H256(repeating: 0xA0 + UInt8($0)) },
+            base: "http://127.0.0.1:\(node.server.port)", curl: curl, receiver: receiver)
+        print(latency.summary)
         await node.shutdown()
         await receiverServer.shutdown()
         curl.shutdown()
