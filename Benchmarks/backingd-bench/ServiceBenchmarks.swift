@@ -224,9 +224,9 @@ enum ServiceBenchmarks {
 
     /// The batch import alone, over `leafCount` leaves (`backingd-bench service-batch`): a longer sample
     /// of the batch figure, and a run to profile it in.
-    static func runBatchOnly(leafCount: Int = 16) async {
+    static func runBatchOnly(leafCount: Int = 16, subscription: String = "provisioner.backed") async {
         print(
-            "== batch import over loopback HTTP (\(leafCount) leaves × 2,500 statements; web-hooks: provisioner.backed) =="
+            "== batch import over loopback HTTP (\(leafCount) leaves × 2,500 statements; web-hooks: \(subscription)) =="
         )
         var quiet = Logger(label: "bench")
         quiet.logLevel = .error
@@ -239,7 +239,7 @@ enum ServiceBenchmarks {
         configuration.dataDirectory =
             FileManager.default.temporaryDirectory
             .appendingPathComponent("backingd-bench-\(UUID().uuidString)").path
-        configuration.webhooks = ["provisioner.backed=http://127.0.0.1:\(receiverServer.port)/hooks"]
+        configuration.webhooks = ["\(subscription)=http://127.0.0.1:\(receiverServer.port)/hooks"]
         let node: BackingNode
         do {
             node = try BackingNode(configuration: configuration, logger: quiet)

@@ -1,7 +1,7 @@
 // Prints benchmark figures; build with `-c release` for meaningful numbers.
 // `backingd-bench [crypto] [erasure] [backing] [webhooks] [validation] [service]` runs the named groups; none runs all.
-// `backingd-bench service-batch` runs the batch import alone, over 16 leaves; `service-latency` the quorum
-// latency alone, over 500 candidates.
+// `backingd-bench service-batch` runs the batch import alone over 16 leaves (`service-batch-all`: with every
+// event subscribed); `service-latency` the quorum latency alone over 500 candidates.
 import Foundation
 
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "export" {
@@ -19,4 +19,5 @@ if wanted("webhooks") { await WebhookBenchmarks.run() }
 if wanted("validation") { ValidationBenchmarks.run() }
 if wanted("service") { await ServiceBenchmarks.run() }
 if groups.contains("service-batch") { await ServiceBenchmarks.runBatchOnly() }
+if groups.contains("service-batch-all") { await ServiceBenchmarks.runBatchOnly(subscription: "*") }
 if groups.contains("service-latency") { await ServiceBenchmarks.runLatencyOnly() }

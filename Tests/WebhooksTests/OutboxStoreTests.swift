@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import Webhooks
@@ -63,6 +64,46 @@ extension OutboxStoreTests {
         let left = try await store.deliveries(status: nil, limit: 10).map(\.id)
         #expect(Set(left) == ["recent", "failed", "pending"])
         #expect(try await store.pruneDelivered(before: now.addingTimeInterval(-600)) == 0)
+        try store.close()
+        // The pruned delivery's body went with it; every other row keeps its own.
+        let database = try DatabaseQueue(path: directory.appendingPathComponent("outbox.sqlite").path)
+        let (bodies, joined) = try await database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery_body"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery JOIN delivery_body USING (sequence)")
+            )
+        }
+        #expect(bodies == 3)
+        #expect(joined == 3)
+    }
+
+    @Test func aDatabaseWrittenBeforeBodiesHadTheirOwnTableKeepsEveryPendingBody() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("outbox.sqlite").path
+        // A v1 database as an earlier release left it: two pending deliveries and a delivered one.
+        let v1 = try DatabaseQueue(path: path)
+        try OutboxMigrations.migrator.migrate(v1, upTo: "v1: deliveries")
+        try await v1.write { db in
+            for (id, status, body) in [
+                ("a", "pending", [UInt8](repeating: 7, count: 3000)), ("b", "delivered", [8]),
+                ("c", "pending", [9, 9]),
+            ] {
+                try db.execute(
+                    sql:
+                        "INSERT INTO delivery (id, event, url, body, status, createdAt) VALUES (?, 'statement.share', 'http://x/', ?, ?, 0)",
+                    arguments: [id, Data(body), status])
+            }
+        }
+        try v1.close()
+
+        let store = try OutboxStore(path: path, synchronousFull: true)
+        let box = InsertedRows()
+        try await store.loadPending(url: "http://x/", after: 0, limit: 10) { box.rows = $0 }
+        #expect(box.rows.map(\.id) == ["a", "c"])
+        #expect(box.rows.map(\.body) == [[UInt8](repeating: 7, count: 3000), [9, 9]])
+        #expect(try await store.deliveries(status: nil, limit: 10).count == 3)
         try store.close()
     }
 }

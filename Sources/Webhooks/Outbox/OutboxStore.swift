@@ -79,10 +79,11 @@ final class OutboxStore: Sendable {
             inserted.reserveCapacity(inserts.count)
             try db.inTransaction(.immediate) {
                 let insert = try db.cachedStatement(
-                    sql: "INSERT INTO delivery (id, event, url, body, createdAt) VALUES (?, ?, ?, ?, ?)")
+                    sql: "INSERT INTO delivery (id, event, url, createdAt) VALUES (?, ?, ?, ?)")
+                let insertBody = try db.cachedStatement(sql: "INSERT INTO delivery_body (sequence, body) VALUES (?, ?)")
                 for row in inserts {
-                    try insert.execute(
-                        arguments: [row.id, row.event, row.url, Data(row.body), row.createdAt.timeIntervalSince1970])
+                    try insert.execute(arguments: [row.id, row.event, row.url, row.createdAt.timeIntervalSince1970])
+                    try insertBody.execute(arguments: [db.lastInsertedRowID, Data(row.body)])
                     inserted.append(
                         PendingDelivery(
                             sequence: db.lastInsertedRowID, id: row.id, event: row.event, url: row.url, body: row.body,
@@ -115,6 +116,7 @@ final class OutboxStore: Sendable {
                 db,
                 sql: """
                     SELECT sequence, id, event, url, body, attempts, createdAt FROM delivery
+                    JOIN delivery_body USING (sequence)
                     WHERE status = 'pending' AND url = ? AND sequence > ? ORDER BY sequence LIMIT ?
                     """,
                 arguments: [url, sequence, limit])
@@ -177,6 +179,12 @@ final class OutboxStore: Sendable {
     /// pending ones are never deleted.
     func pruneDelivered(before cutoff: Date) async throws -> Int {
         try await pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM delivery_body WHERE sequence IN
+                    (SELECT sequence FROM delivery WHERE status = 'delivered' AND deliveredAt < ?)
+                    """,
+                arguments: [cutoff.timeIntervalSince1970])
             try db.execute(
                 sql: "DELETE FROM delivery WHERE status = 'delivered' AND deliveredAt < ?",
                 arguments: [cutoff.timeIntervalSince1970])
