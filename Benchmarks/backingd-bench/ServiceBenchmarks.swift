@@ -102,25 +102,8 @@ enum ServiceBenchmarks {
         print(
             "== service over loopback HTTP (100 paras × 5 validators, \(concurrency) concurrent requests; web-hooks: \(subscription)) =="
         )
-        var quiet = Logger(label: "bench")
-        quiet.logLevel = .error
         let keys = BenchNetwork.keys
-        let receiver = Receiver()
-        let receiverServer = HTTPServer(
-            configuration: HTTPServerConfiguration(port: 0, threadPoolSize: 2), responder: receiver, logger: quiet)
-        do { try receiverServer.start() } catch { fatalError("receiver: \(error)") }
-
-        var configuration = ServiceConfiguration()
-        configuration.listen = "127.0.0.1:0"
-        configuration.dataDirectory =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("backingd-bench-\(UUID().uuidString)").path
-        configuration.webhooks = ["\(subscription)=http://127.0.0.1:\(receiverServer.port)/hooks"]
-        let node: BackingNode
-        do {
-            node = try BackingNode(configuration: configuration, logger: quiet)
-            try await node.start()
-        } catch { fatalError("node: \(error)") }
+        let (node, receiver, receiverServer) = await startNode(subscription: subscription)
         let base = "http://127.0.0.1:\(node.server.port)"
         let curl = CurlClient(maxConnections: concurrency * 2)
 
@@ -228,23 +211,7 @@ enum ServiceBenchmarks {
         print(
             "== batch import over loopback HTTP (\(leafCount) leaves × 2,500 statements; web-hooks: \(subscription)) =="
         )
-        var quiet = Logger(label: "bench")
-        quiet.logLevel = .error
-        let receiver = Receiver()
-        let receiverServer = HTTPServer(
-            configuration: HTTPServerConfiguration(port: 0, threadPoolSize: 2), responder: receiver, logger: quiet)
-        do { try receiverServer.start() } catch { fatalError("receiver: \(error)") }
-        var configuration = ServiceConfiguration()
-        configuration.listen = "127.0.0.1:0"
-        configuration.dataDirectory =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("backingd-bench-\(UUID().uuidString)").path
-        configuration.webhooks = ["\(subscription)=http://127.0.0.1:\(receiverServer.port)/hooks"]
-        let node: BackingNode
-        do {
-            node = try BackingNode(configuration: configuration, logger: quiet)
-            try await node.start()
-        } catch { fatalError("node: \(error)") }
+        let (node, _, receiverServer) = await startNode(subscription: subscription)
         let base = "http://127.0.0.1:\(node.server.port)"
         let curl = CurlClient(maxConnections: 4)
         let (single, _) = statements(keys: BenchNetwork.keys, relayParent: H256(repeating: 0x11))
@@ -329,6 +296,20 @@ enum ServiceBenchmarks {
         print(
             "== quorum latency over loopback HTTP (\(leafCount) leaves × 100 candidates; web-hooks: provisioner.backed) =="
         )
+        let (node, receiver, receiverServer) = await startNode(subscription: "provisioner.backed")
+        let curl = CurlClient(maxConnections: 4)
+        let latency = await quorumLatencies(
+            relayParents: (0..<leafCount).map { H256(repeating: 0xA0 + UInt8($0)) },
+            base: "http://127.0.0.1:\(node.server.port)", curl: curl, receiver: receiver)
+        print(latency.summary)
+        await node.shutdown()
+        await receiverServer.shutdown()
+        curl.shutdown()
+    }
+
+    /// A `backingd` node in this process, its web-hooks for `subscription` going to a `Receiver` on
+    /// loopback; the caller shuts both down.
+    static func startNode(subscription: String) async -> (BackingNode, Receiver, HTTPServer) {
         var quiet = Logger(label: "bench")
         quiet.logLevel = .error
         let receiver = Receiver()
@@ -340,20 +321,12 @@ enum ServiceBenchmarks {
         configuration.dataDirectory =
             FileManager.default.temporaryDirectory
             .appendingPathComponent("backingd-bench-\(UUID().uuidString)").path
-        configuration.webhooks = ["provisioner.backed=http://127.0.0.1:\(receiverServer.port)/hooks"]
-        let node: BackingNode
+        configuration.webhooks = ["\(subscription)=http://127.0.0.1:\(receiverServer.port)/hooks"]
         do {
-            node = try BackingNode(configuration: configuration, logger: quiet)
+            let node = try BackingNode(configuration: configuration, logger: quiet)
             try await node.start()
+            return (node, receiver, receiverServer)
         } catch { fatalError("node: \(error)") }
-        let curl = CurlClient(maxConnections: 4)
-        let latency = await quorumLatencies(
-            relayParents: (0..<leafCount).map { H256(repeating: 0xA0 + UInt8($0)) },
-            base: "http://127.0.0.1:\(node.server.port)", curl: curl, receiver: receiver)
-        print(latency.summary)
-        await node.shutdown()
-        await receiverServer.shutdown()
-        curl.shutdown()
     }
 
     /// Waits until the outbox has nothing pending.
