@@ -59,7 +59,8 @@ struct WebhookDeliveryTests {
         // availability.stored, dispute.statements, statement.share, collator.seconded — plus one retry.
         let hooks = await peer.waitFor(5, to: "/hooks")
         #expect(hooks.count == 5)
-        #expect(hooks[0].headers["x-backing-delivery"] == hooks[1].headers["x-backing-delivery"])  // the retry keeps its id
+        // The retry keeps its id.
+        #expect(hooks[0].headers["x-backing-delivery"] == hooks[1].headers["x-backing-delivery"])
         let delivered = Array(hooks.dropFirst())
         #expect(
             delivered.map(\.event) == [
