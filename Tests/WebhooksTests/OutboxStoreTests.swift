@@ -77,6 +77,24 @@ extension OutboxStoreTests {
         #expect(joined == 3)
     }
 
+    @Test func bodiesOfAnyLengthAndTextOfAnyKindComeBackAsCommitted() async throws {
+        let (store, directory) = try Self.makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bodies: [[UInt8]] = [[], [0], Array("é\u{0}\"".utf8), [UInt8](repeating: 0xAB, count: 100_000)]
+        let rows = bodies.enumerated().map { index, body in
+            NewDelivery(id: "id-\(index)-é", event: "statement.share", url: "http://x/ü", body: body, createdAt: Date())
+        }
+        let box = InsertedRows()
+        try await store.commit(inserts: rows, updates: []) { box.rows = $0 }
+        let inserted = box.rows.map(\.sequence)
+        #expect(inserted == Array(inserted[0]..<(inserted[0] + 4)))
+        try await store.loadPending(url: "http://x/ü", after: 0, limit: 10) { box.rows = $0 }
+        #expect(box.rows.map(\.body) == bodies)
+        #expect(box.rows.map(\.id) == rows.map(\.id))
+        #expect(box.rows.map(\.sequence) == inserted)
+        try store.close()
+    }
+
     @Test func aDatabaseWrittenBeforeBodiesHadTheirOwnTableKeepsEveryPendingBody() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
