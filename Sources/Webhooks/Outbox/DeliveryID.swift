@@ -2,8 +2,8 @@ internal import CSodium
 
 /// Delivery ids: random (version 4) UUIDs in lowercase, as `X-Backing-Delivery` carries them.
 ///
-/// Why not Foundation's `UUID()`: it cost ~5 µs per id here, a fifth of the outbox's work per delivery;
-/// libsodium's generator gives the same 122 random bits from a user-space ChaCha20 stream.
+/// Why not Foundation's `UUID()`: `UUID().uuidString.lowercased()` costs ~3.7 µs here, while libsodium's
+/// `randombytes_buf` (the kernel's generator through getrandom) gives the same 122 random bits in ~0.4 µs.
 enum DeliveryID {
     static func make() -> String {
         _ = sodiumInit
