@@ -64,6 +64,8 @@ struct StatementBatchDecodingTests {
         #"{"relayParent":"RP","statements":[E0]"#,
         #"["RP",[E0]]"#,
         #"{"relayParent":"RP","statements":[E0]} trailing"#,
+        // Another key's value must itself be JSON, as the whole-body decoder parses it before ignoring it.
+        #"{"relayParent":"RP","extra":[1,,2],"statements":[E0]}"#,
     ])
     func everyBodyGetsTheWholeBodyDecodersAnswer(template: String) async {
         let body = template.replacingOccurrences(of: "RP", with: Self.relayParent.hex)
