@@ -39,32 +39,11 @@ public enum JSONInput {
 
     /// Rejects documents nested deeper than ``maximumNesting`` before Foundation parses them, so a
     /// hostile body cannot exhaust the stack. A linear scan that skips string contents.
-    public static func checkNesting(_ data: Data) throws(JSONInputError) {
-        let failure = data.withUnsafeBytes { buffer -> JSONInputError? in
-            do throws(JSONInputError) {
-                try checkNesting(buffer.bindMemory(to: UInt8.self))
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
+    public static func checkNesting(_ bytes: some ContiguousBytes) throws(JSONInputError) {
+        if let error = bytes.withUnsafeBytes(nestingError) { throw error }
     }
 
-    /// ``checkNesting(_:)-(Data)`` for bytes.
-    public static func checkNesting(_ bytes: [UInt8]) throws(JSONInputError) {
-        let failure = bytes.withUnsafeBufferPointer { buffer -> JSONInputError? in
-            do throws(JSONInputError) {
-                try checkNesting(buffer)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
-    }
-
-    private static func checkNesting(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONInputError) {
+    private static func nestingError(_ bytes: UnsafeRawBufferPointer) -> JSONInputError? {
         var depth = 0
         var inString = false
         var escaped = false
@@ -84,12 +63,13 @@ public enum JSONInput {
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 if depth > maximumNesting {
-                    throw JSONInputError(field: "", reason: "nesting deeper than \(maximumNesting) levels")
+                    return JSONInputError(field: "", reason: "nesting deeper than \(maximumNesting) levels")
                 }
             case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
             default: break
             }
         }
+        return nil
     }
 
     /// Renders a coding path as `a.b[2].c`.

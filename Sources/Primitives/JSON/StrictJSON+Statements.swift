@@ -70,6 +70,11 @@ extension CandidateDescriptor {
     private static let keys = StrictJSONKeys(
         "paraId", "relayParent", "collator", "persistedValidationDataHash", "povHash", "erasureRoot", "signature",
         "paraHead", "validationCodeHash")
+    /// The 32-byte hash fields, by their position in ``keys``.
+    private static let hashFields: [Int: any WritableKeyPath<CandidateDescriptor, H256> & Sendable] = [
+        1: \.relayParent, 3: \.persistedValidationDataHash, 4: \.povHash, 5: \.erasureRoot, 7: \.paraHead,
+        8: \.validationCodeHash,
+    ]
 
     /// Reads the descriptor's nine keys; the collator as hex (an SS58 address goes to Foundation).
     public init?(strictJSON reader: inout StrictJSONReader) {
@@ -79,30 +84,16 @@ extension CandidateDescriptor {
             case 0:
                 guard let paraId = reader.u32() else { return false }
                 descriptor.paraId = ParaId(paraId)
-            case 1:
-                guard let hash = reader.fixed(Hash.self) else { return false }
-                descriptor.relayParent = hash
             case 2:
                 guard let collator = reader.fixed(CollatorId.self) else { return false }
                 descriptor.collator = collator
-            case 3:
-                guard let hash = reader.fixed(Hash.self) else { return false }
-                descriptor.persistedValidationDataHash = hash
-            case 4:
-                guard let hash = reader.fixed(Hash.self) else { return false }
-                descriptor.povHash = hash
-            case 5:
-                guard let hash = reader.fixed(Hash.self) else { return false }
-                descriptor.erasureRoot = hash
             case 6:
                 guard let signature = reader.fixed(CollatorSignature.self) else { return false }
                 descriptor.signature = signature
-            case 7:
-                guard let hash = reader.fixed(Hash.self) else { return false }
-                descriptor.paraHead = hash
             default:
-                guard let hash = reader.fixed(ValidationCodeHash.self) else { return false }
-                descriptor.validationCodeHash = hash
+                // Safe because: every other position of `keys` is in `hashFields`.
+                guard let hash = reader.fixed(H256.self) else { return false }
+                descriptor[keyPath: Self.hashFields[key]!] = hash
             }
             return true
         }

@@ -126,7 +126,7 @@ public struct StrictJSONReader: ~Copyable {
             initialized = 0
             var at = start
             while at < close {
-                guard let high = Self.nibble(bytes[at]), let low = Self.nibble(bytes[at + 1]) else { return }
+                guard let high = Hex.nibble(bytes[at]), let low = Hex.nibble(bytes[at + 1]) else { return }
                 out[initialized] = high << 4 | low
                 initialized += 1
                 at += 2
@@ -143,15 +143,6 @@ public struct StrictJSONReader: ~Copyable {
     }
 
     // MARK: Syntax
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c &- UInt8(ascii: "A") &+ 10
-        default: nil
-        }
-    }
 
     private mutating func skipSpace() {
         while index < end {
@@ -178,19 +169,9 @@ public struct StrictJSONReader: ~Copyable {
             index += 1
         }
         guard index < end else { return nil }
-        let length = index - start
+        let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
         index += 1
-        for (position, key) in keys.names.enumerated() where key.count == length {
-            if key.withUnsafeBufferPointer({ memoryEqual($0.baseAddress!, bytes.baseAddress! + start, length) }) {
-                return position
-            }
-        }
-        return nil
-    }
-
-    private func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        for i in 0..<count where a[i] != b[i] { return false }
-        return true
+        return keys.names.firstIndex { $0.elementsEqual(name) }
     }
 }
 
