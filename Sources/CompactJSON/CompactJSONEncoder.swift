@@ -75,7 +75,8 @@ enum JSONNode {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Lowercase hex digits, for `\u00XX` escapes here and for `JSONWriter.hex(_:)`.
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A JSON string as Foundation escapes it: `"` and `\`, the named control escapes, other controls
     /// as `\u00XX`; `/` and all non-ASCII characters as they are.

@@ -72,8 +72,8 @@ public struct JSONWriter {
         bytes.withUnsafeMutableBufferPointer { out in
             var at = start
             for byte in raw {
-                out[at] = Self.hexDigits[Int(byte >> 4)]
-                out[at + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                out[at] = JSONNode.hexDigits[Int(byte >> 4)]
+                out[at + 1] = JSONNode.hexDigits[Int(byte & 0x0F)]
                 at += 2
             }
         }
@@ -89,11 +89,7 @@ public struct JSONWriter {
 
     /// An integer in decimal.
     public mutating func integer(_ value: some BinaryInteger) {
-        if let small = UInt64(exactly: value) {
-            writeUnsigned(small)
-        } else {
-            bytes.append(contentsOf: String(value).utf8)
-        }
+        bytes.append(contentsOf: String(value).utf8)
         needsComma = true
     }
 
@@ -102,30 +98,4 @@ public struct JSONWriter {
         bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
         needsComma = true
     }
-
-    /// `true` or `false`.
-    public mutating func bool(_ value: Bool) {
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
-        needsComma = true
-    }
-
-    private mutating func writeUnsigned(_ value: UInt64) {
-        var count = 1
-        var probe = value
-        while probe >= 10 {
-            probe /= 10
-            count += 1
-        }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var rest = value
-        var at = start + count - 1
-        repeat {
-            bytes[at] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            at -= 1
-        } while rest > 0
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
