@@ -1,4 +1,5 @@
 internal import CSodium
+internal import Primitives
 
 /// Delivery ids: random (version 4) UUIDs in lowercase, as `X-Backing-Delivery` carries them.
 ///
@@ -11,15 +12,7 @@ enum DeliveryID {
         randombytes_buf(&raw, raw.count)
         raw[6] = raw[6] & 0x0F | 0x40  // version 4
         raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in raw.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return [raw[0..<4], raw[4..<6], raw[6..<8], raw[8..<10], raw[10..<16]]
+            .map { Hex.encode($0, prefix: false) }.joined(separator: "-")
     }
-
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 }

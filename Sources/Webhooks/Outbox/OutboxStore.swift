@@ -83,10 +83,11 @@ final class OutboxStore: Sendable {
                 let insertBody = try db.cachedStatement(sql: "INSERT INTO delivery_body (sequence, body) VALUES (?, ?)")
                 for row in inserts {
                     try insert.execute(arguments: [row.id, row.event, row.url, row.createdAt.timeIntervalSince1970])
-                    try insertBody.execute(arguments: [db.lastInsertedRowID, Data(row.body)])
+                    let sequence = db.lastInsertedRowID
+                    try insertBody.execute(arguments: [sequence, Data(row.body)])
                     inserted.append(
                         PendingDelivery(
-                            sequence: db.lastInsertedRowID, id: row.id, event: row.event, url: row.url, body: row.body,
+                            sequence: sequence, id: row.id, event: row.event, url: row.url, body: row.body,
                             attempts: 0, createdAt: row.createdAt))
                 }
                 let update = try db.cachedStatement(
