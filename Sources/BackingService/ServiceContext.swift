@@ -14,9 +14,10 @@ struct ServiceContext: Sendable {
     let metricsText: @Sendable () -> [UInt8]
     let openAPI: [UInt8]
 
-    /// Decodes a JSON body, naming the bad field in a 400 problem.
+    /// Decodes a JSON body (its strict form first, where the type has one), naming the bad field in a
+    /// 400 problem.
     func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws -> T {
-        try JSONInput.decode(T.self, from: Data(request.body))
+        try JSONInput.decode(T.self, from: request.body)
     }
 
     /// The job of the active leaf `hash`, or a 404 problem.

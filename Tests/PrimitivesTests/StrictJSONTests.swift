@@ -32,6 +32,25 @@ struct StrictJSONTests {
         }
     }
 
+    @Test func decodingBytesAnswersAsDecodingDataDoesForStrictAndOtherForms() throws {
+        let statement = Self.randomStatements(1, seed: 9)[0]
+        let canonical = try JSONOutput.encodeBytes(statement)
+        let malformed = Array(
+            String(decoding: canonical, as: UTF8.self).replacingOccurrences(
+                of: "\"signature\":\"0x", with: "\"signature\":\"0xzz"
+            ).utf8)
+        for document in [canonical, try JSONOutput.encodeBytes(statement, pretty: true), malformed] {
+            let fromBytes = Result { () throws(JSONInputError) in
+                try JSONInput.decode(SignedFullStatement.self, from: document)
+            }
+            let fromData = Result { () throws(JSONInputError) in
+                try JSONInput.decode(SignedFullStatement.self, from: Data(document))
+            }
+            #expect(fromBytes == fromData)
+        }
+        #expect(try JSONInput.decode(SignedFullStatement.self, from: canonical) == statement)
+    }
+
     @Test func aMutatedDocumentIsEitherDeclinedOrReadAsFoundationReadsIt() throws {
         var rng = SeededGenerator(seed: 11)
         let alphabet = Array(#"{}[]:,"\ 0123456789.eE+-xXabfnul"#.utf8) + [0x09, 0x0A, 0xC3, 0xFF, 0x00]

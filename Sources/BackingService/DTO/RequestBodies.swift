@@ -1,5 +1,4 @@
 import Backing
-import Foundation
 import Primitives
 
 /// `POST /v1/second`.
@@ -10,31 +9,31 @@ struct SecondRequest: Decodable {
 }
 
 /// `POST /v1/statements`.
-struct StatementRequest: Decodable {
+struct StatementRequest: StrictJSONDecodable {
     let relayParent: Hash
     let statement: SignedFullStatement
 
+    init(relayParent: Hash, statement: SignedFullStatement) {
+        self.relayParent = relayParent
+        self.statement = statement
+    }
+
     private static let keys = StrictJSONKeys("relayParent", "statement")
 
-    /// The body read by ``StrictJSONReader`` when it is in the canonical form, by Foundation otherwise
-    /// (whose errors name the field).
-    static func decode(_ body: [UInt8]) throws(JSONInputError) -> StatementRequest {
-        let strict = StrictJSONReader.read(body) { reader -> StatementRequest? in
-            var relayParent: Hash?
-            var statement: SignedFullStatement?
-            let complete = reader.object(keys) { reader, key in
-                if key == 0 {
-                    relayParent = reader.fixed(Hash.self)
-                    return relayParent != nil
-                }
-                statement = SignedFullStatement(strictJSON: &reader)
-                return statement != nil
+    /// Reads `{"relayParent", "statement"}`.
+    init?(strictJSON reader: inout StrictJSONReader) {
+        var relayParent: Hash?
+        var statement: SignedFullStatement?
+        let complete = reader.object(Self.keys) { reader, key in
+            if key == 0 {
+                relayParent = reader.fixed(Hash.self)
+                return relayParent != nil
             }
-            guard complete, let relayParent, let statement else { return nil }
-            return StatementRequest(relayParent: relayParent, statement: statement)
+            statement = SignedFullStatement(strictJSON: &reader)
+            return statement != nil
         }
-        if let strict { return strict }
-        return try JSONInput.decode(StatementRequest.self, from: Data(body))
+        guard complete, let relayParent, let statement else { return nil }
+        self.init(relayParent: relayParent, statement: statement)
     }
 }
 

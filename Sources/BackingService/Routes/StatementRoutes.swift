@@ -11,7 +11,7 @@ import Primitives
 enum StatementRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.post, "/v1/statements", mutating: true) { request in
-            let body = try StatementRequest.decode(request.body)
+            let body = try context.decode(StatementRequest.self, from: request)
             let job = try await context.job(body.relayParent)
             try await job.verifyGathered(body.statement)
             let outcome = try await job.receive(body.statement, verified: true)

@@ -34,6 +34,18 @@ public enum JSONInput {
         }
     }
 
+    /// Decodes `T` from JSON `bytes`: through ``StrictJSONReader`` when `T` has a strict form and the
+    /// bytes are in it, through Foundation otherwise (so every error still comes from Foundation).
+    /// - Throws: ``JSONInputError`` for malformed JSON, a missing field, a wrong type or a bad value.
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(JSONInputError) -> T {
+        if let strictType = T.self as? any StrictJSONDecodable.Type,
+            let value = StrictJSONReader.read(bytes, { strictType.init(strictJSON: &$0) }) as? T
+        {
+            return value
+        }
+        return try decode(T.self, from: Data(bytes))
+    }
+
     /// The deepest nesting of arrays and objects accepted (contract §7.19).
     public static let maximumNesting = 64
 

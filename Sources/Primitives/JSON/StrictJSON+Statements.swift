@@ -1,7 +1,7 @@
 // The strict forms (see `StrictJSONReader`) of a signed statement and what it carries: the shapes
 // `JSONOutput` writes, with every key present. `nil` means "decode with Foundation instead".
 
-extension UncheckedSigned where Payload == Statement {
+extension UncheckedSigned: StrictJSONDecodable where Payload == Statement {
     private static let keys = StrictJSONKeys("payload", "validatorIndex", "signature")
 
     /// Reads `{"payload", "validatorIndex", "signature"}`.
@@ -27,7 +27,7 @@ extension UncheckedSigned where Payload == Statement {
     }
 }
 
-extension Statement {
+extension Statement: StrictJSONDecodable {
     private static let variants = StrictJSONKeys("seconded", "valid")
 
     /// Reads `{"seconded": receipt}` or `{"valid": hash}`, the one key alone.
@@ -46,7 +46,7 @@ extension Statement {
     }
 }
 
-extension CommittedCandidateReceipt {
+extension CommittedCandidateReceipt: StrictJSONDecodable {
     private static let keys = StrictJSONKeys("descriptor", "commitments")
 
     /// Reads `{"descriptor", "commitments"}`.
@@ -66,7 +66,7 @@ extension CommittedCandidateReceipt {
     }
 }
 
-extension CandidateDescriptor {
+extension CandidateDescriptor: StrictJSONDecodable {
     private static let keys = StrictJSONKeys(
         "paraId", "relayParent", "collator", "persistedValidationDataHash", "povHash", "erasureRoot", "signature",
         "paraHead", "validationCodeHash")
@@ -102,7 +102,7 @@ extension CandidateDescriptor {
     }
 }
 
-extension CandidateCommitments {
+extension CandidateCommitments: StrictJSONDecodable {
     private static let keys = StrictJSONKeys(
         "upwardMessages", "horizontalMessages", "newValidationCode", "headData", "processedDownwardMessages",
         "hrmpWatermark")

@@ -186,3 +186,9 @@ public struct StrictJSONKeys: Sendable {
         all = names.count == 64 ? .max : (1 << UInt64(names.count)) - 1
     }
 }
+
+/// A type with a strict JSON form that ``JSONInput/decode(_:from:)-([UInt8])`` tries before Foundation.
+public protocol StrictJSONDecodable: Decodable {
+    /// Reads the value in its strict form; `nil` when the input is not in it (Foundation decides then).
+    init?(strictJSON reader: inout StrictJSONReader)
+}
