@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
-                "Backing", "Primitives", "CompactJSON", "CCurl", "CShims", "CSodium",
+                "Backing", "Primitives", "Crypto", "CompactJSON", "CCurl", "CShims", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -123,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "backingd",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Validation", "BackingService", "Devnet",
+                "Primitives", "Crypto", "ErasureCoding", "Validation", "BackingService", "Devnet", "Webhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "Backing", "Primitives", "CSodium", "TestSupport",
+                "Webhooks", "Backing", "Primitives", "Crypto", "CSodium", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

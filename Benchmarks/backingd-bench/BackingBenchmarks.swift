@@ -10,7 +10,7 @@ import Primitives
 enum BackingBenchmarks {
     /// Discards messages; the benchmark measures the engine, not a web-hook outbox.
     final class NullSink: OutboundMessageSink {
-        func submit(_ messages: [OutboundMessage]) {}
+        func submit(_ messages: [OutboundMessage], journal: [JournalRecord]) {}
         func flush() async {}
     }
 

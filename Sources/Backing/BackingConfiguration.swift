@@ -11,11 +11,14 @@ public struct BackingConfiguration: Sendable {
     /// holds its thread while it checks, so one core fewer than there are (at least one) leaves a
     /// thread to decode the requests that queue up meanwhile and form the next batch; the default.
     public var signatureCheckRunners: Int
+    /// How many sessions the signing guard keeps its records after the session they were signed in.
+    public var signingHistorySessions: UInt32
 
     public init(
         backingTimeout: Duration = .seconds(2), validationConcurrency: Int = 4,
-        signatureCheckRunners: Int? = nil
+        signatureCheckRunners: Int? = nil, signingHistorySessions: UInt32 = 6
     ) {
+        self.signingHistorySessions = signingHistorySessions
         self.backingTimeout = backingTimeout
         self.validationConcurrency = max(1, validationConcurrency)
         self.signatureCheckRunners = max(1, signatureCheckRunners ?? ProcessInfo.processInfo.activeProcessorCount - 1)

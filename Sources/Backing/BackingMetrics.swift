@@ -14,6 +14,9 @@ public struct BackingMetrics: Sendable {
     let candidatesBacked: Counter
     let validationQueueLength: Gauge
     let validationsRunning: Gauge
+    /// Statements the signing guard refused to sign, by the rule they would have broken.
+    let signingRefusedMultipleCandidates: Counter
+    let signingRefusedValidityDoubleVote: Counter
 
     public init(factory: any MetricsFactory) {
         signedStatements = Counter(label: "parachain_candidate_backing_signed_statements_total", factory: factory)
@@ -25,6 +28,18 @@ public struct BackingMetrics: Sendable {
         candidatesBacked = Counter(label: "backingd_candidates_backed_total", factory: factory)
         validationQueueLength = Gauge(label: "backingd_validation_queue_length", factory: factory)
         validationsRunning = Gauge(label: "backingd_validations_running", factory: factory)
+        signingRefusedMultipleCandidates = Counter(
+            label: "backingd_signing_refused_total", dimensions: [("reason", "multipleCandidates")], factory: factory)
+        signingRefusedValidityDoubleVote = Counter(
+            label: "backingd_signing_refused_total", dimensions: [("reason", "validityDoubleVote")], factory: factory)
+    }
+
+    /// The refusal counter of `refusal`'s rule.
+    func signingRefused(_ refusal: SigningRefusal) -> Counter {
+        switch refusal {
+        case .multipleCandidates: signingRefusedMultipleCandidates
+        case .validityDoubleVote: signingRefusedValidityDoubleVote
+        }
     }
 
     /// Times `body` into `timer`.

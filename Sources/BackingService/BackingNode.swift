@@ -25,6 +25,7 @@ public final class BackingNode: Sendable {
     let curl: CurlClient
     let logger: Logger
     let codeStore: SQLiteValidationCodeStore
+    let readiness = Readiness()
 
     /// Assembles the node.
     /// - Parameter extraRoutes: adds routes beyond the contract's (the devnet's `/v1/devnet`); the
@@ -48,7 +49,7 @@ public final class BackingNode: Sendable {
         let codeStore = SQLiteValidationCodeStore(database: database)
         curl = CurlClient()
         outbox = try WebhookOutbox(
-            path: dataDirectory.appendingPathComponent("outbox.sqlite").path,
+            path: dataDirectory.appendingPathComponent(WebhookOutbox.fileName).path,
             configuration: try Self.webhookConfiguration(configuration), client: curl, logger: logger, metrics: metrics)
         let validator: any CandidateValidator =
             if let url = configuration.validationURL {
@@ -61,11 +62,14 @@ public final class BackingNode: Sendable {
             keypair: keypair,
             ports: BackingPorts(
                 validator: validator, povFetcher: fetcher, availabilityStore: availability, sink: outbox),
-            configuration: BackingConfiguration(validationConcurrency: configuration.validationConcurrency),
+            configuration: BackingConfiguration(
+                validationConcurrency: configuration.validationConcurrency,
+                signingHistorySessions: UInt32(configuration.signingHistorySessions)),
             metricsFactory: metrics, logger: logger)
 
         let context = ServiceContext(
             subsystem: subsystem, outbox: outbox, availability: availability, validationCode: codeStore,
+            readiness: readiness,
             metricsText: { registry.emitToBuffer() }, openAPI: OpenAPIDocument.bytes)
         var router = Self.router(context: context, configuration: configuration)
         // The contract's routes only: extra ones (devnet's) are not part of the documented API.
@@ -94,16 +98,45 @@ public final class BackingNode: Sendable {
         return router
     }
 
-    /// Registers the dev parachain's code when asked to (before any request can need it), then starts
-    /// the outbox and the HTTP server.
+    /// Registers the dev parachain's code when asked to (before any request can need it), loads the
+    /// signing history, starts the outbox and the HTTP server, then restores the leaves that were active
+    /// at the last stop from the journal; `/readyz` answers 503 (and the engine's routes 503 with
+    /// `Retry-After`) until that is done.
+    /// - Throws: ``JournalError`` when the signing history belongs to another validator key or the
+    ///   journal cannot be read; storage and listener errors.
     public func start() async throws {
         if configuration.registerDevParachain {
             let stored = try await codeStore.store(AdderParachain.validationCode)
             logger.info("dev: adder parachain registered for para 100", metadata: ["codeHash": "\(stored.hash)"])
         }
+        if let key = subsystem.keypair?.publicKey {
+            try await outbox.claimSigningHistory(for: key)
+        }
+        let history = try await outbox.signingHistory()
+        subsystem.signingGuard.remember(history)
         outbox.start()
         try server.start()
         logger.info("listening", metadata: ["url": "http://\(configuration.listenHost):\(server.port)"])
+        try await restoreLeaves()
+        readiness.markReady()
+    }
+
+    /// Rebuilds every leaf the journal holds as active (no web-hook is sent again for its history).
+    private func restoreLeaves() async throws {
+        let started = ContinuousClock.now
+        let leaves = try await outbox.journaledLeaves()
+        guard !leaves.isEmpty else { return }
+        logger.info("restoring leaves from the journal", metadata: ["leaves": "\(leaves.count)"])
+        var events = 0
+        for journaled in leaves {
+            try await subsystem.restore(journaled)
+            events += journaled.events.count
+        }
+        logger.info(
+            "leaves restored",
+            metadata: [
+                "leaves": "\(leaves.count)", "events": "\(events)", "elapsed": "\(ContinuousClock.now - started)",
+            ])
     }
 
     /// Graceful stop: no new connections, in-flight requests finish, jobs end, the outbox is flushed.

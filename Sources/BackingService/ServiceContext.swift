@@ -11,6 +11,7 @@ struct ServiceContext: Sendable {
     let outbox: WebhookOutbox
     let availability: any AvailabilityStore
     let validationCode: any ValidationCodeStore
+    let readiness: Readiness
     let metricsText: @Sendable () -> [UInt8]
     let openAPI: [UInt8]
 
@@ -20,9 +21,15 @@ struct ServiceContext: Sendable {
         try JSONInput.decode(T.self, from: request.body)
     }
 
-    /// The job of the active leaf `hash`, or a 404 problem.
+    /// The job of the active leaf `hash`, or a 404 problem (503 while the leaves are being restored).
     func job(_ hash: Hash) async throws -> BackingJob {
-        try await subsystem.job(hash)
+        try requireReady()
+        return try await subsystem.job(hash)
+    }
+
+    /// Throws a 503 problem with `Retry-After` until the journal's leaves are restored.
+    func requireReady() throws {
+        guard readiness.isReady else { throw RestoringProblem() }
     }
 
     /// A 32-byte hash from a path parameter, or a 400 problem.

@@ -35,6 +35,8 @@ extension Router {
         add(method, pattern, accepts: accepts, mutating: mutating) { request in
             do {
                 return try await handler(request)
+            } catch let error as any HTTPError {
+                throw error
             } catch {
                 throw ServiceProblem.from(error)
             }

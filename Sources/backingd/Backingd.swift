@@ -7,6 +7,6 @@ struct Backingd: AsyncParsableCommand {
         abstract: "A standalone Polkadot candidate-backing engine with an HTTP/JSON API.",
         subcommands: [
             ServeCommand.self, KeyCommand.self, CandidateCommand.self, StatementCommand.self, CollateCommand.self,
-            DevnetCommand.self,
+            DevnetCommand.self, SigningHistoryCommand.self,
         ])
 }

@@ -227,8 +227,13 @@ struct BackingExtensionTests {
 
     @Test func leafLifecycleErrorsNameTheProblem() async throws {
         let h = try await Harness()
+        // The same runtime data again finds the active job; different data under the hash is a conflict.
+        let again = try await h.subsystem.activation(of: h.state.leaf)
+        #expect(again.job === h.job && !again.created)
+        var different = h.state.leaf
+        different.number = 2
         await #expect(throws: LeafError.alreadyActive(h.state.relayParent)) {
-            try await h.subsystem.activate(h.state.leaf)
+            try await h.subsystem.activate(different)
         }
         var bad = h.state.leaf
         bad.hash = H256(repeating: 9)

@@ -82,18 +82,20 @@ extension BackingJob {
         -> StatementOutcome
     {
         if !verified { try verify(statement) }
+        defer { commitEffects() }
         return importChecked(statement)
     }
 
     /// Imports statements whose signatures the caller already checked with ``verify(_:)``, in order and in
-    /// one turn of the actor (a batch costs one hop, not one per statement).
+    /// one turn of the actor (a batch costs one hop, not one per statement, and commits as one unit).
     public func receiveVerified(_ statements: [SignedFullStatement]) -> [StatementOutcome] {
-        statements.map(importChecked)
+        defer { commitEffects() }
+        return statements.map(importChecked)
     }
 
-    /// The import of a checked statement: ignored for a gone leaf or a disabled validator; otherwise into
-    /// the table, then validation if it is about our para.
-    private func importChecked(_ statement: SignedFullStatement) -> StatementOutcome {
+    /// The import of a checked statement: ignored for a gone leaf or a disabled validator; otherwise
+    /// journaled, into the table, then validation if it is about our para.
+    func importChecked(_ statement: SignedFullStatement) -> StatementOutcome {
         let start = ContinuousClock.now
         defer { metrics.record(metrics.processStatement, since: start) }
         let subject = StatementSubject(statement)
@@ -105,6 +107,7 @@ extension BackingJob {
             return StatementOutcome(
                 candidateHash: hash, summary: nil, ignoredReason: "validator \(statement.validatorIndex) is disabled")
         }
+        record(.statementImported(statement))
         guard let summary = importStatement(statement, subject: subject) else {
             return StatementOutcome(candidateHash: hash, summary: nil)
         }
@@ -162,7 +165,8 @@ extension BackingJob {
         let hash = subject.hash
         var messages: [OutboundMessage] = []
 
-        let receipt = subject.secondedReceipt ?? table.candidate(hash)?.plainReceipt
+        // A replay sends nothing, so it need not build the notification.
+        let receipt = replaying ? nil : subject.secondedReceipt ?? table.candidate(hash)?.plainReceipt
         if let receipt {
             let kind: ValidDisputeStatementKind =
                 switch statement.payload {
@@ -196,7 +200,7 @@ extension BackingJob {
             let attested = table.attestedCandidate(summary.candidate, context: context)
         {
             backed.insert(summary.candidate)
-            if BackedCandidates.make(from: attested, context: context) != nil {
+            if BackedCandidates.make(from: attested, context: context) != nil, !replaying {
                 metrics.candidatesBacked.increment()
                 logger.info(
                     "candidate backed", metadata: ["candidate": "\(summary.candidate)", "para": "\(summary.groupId)"])
@@ -206,24 +210,46 @@ extension BackingJob {
         for (offender, found) in table.drainMisbehaviors() {
             let misbehavior = Misbehavior(found, offender: offender)
             misbehaviours.append(LeafState.MisbehaviorReport(validatorIndex: offender, misbehavior: misbehavior))
-            logger.warning("misbehaviour", metadata: ["validator": "\(offender)", "kind": "\(misbehavior.kind)"])
+            if !replaying {
+                logger.warning("misbehaviour", metadata: ["validator": "\(offender)", "kind": "\(misbehavior.kind)"])
+            }
             messages.append(
                 .provisionerMisbehavior(relayParent: leaf.hash, validatorIndex: offender, misbehavior: misbehavior))
         }
-        ports.sink.submit(messages)
+        if !replaying { pendingMessages += messages }
         return summary
     }
 
-    /// Signs `statement` as our validator, imports it, and shares it (`sign_import_and_distribute_statement`).
-    /// - Returns: the signed statement, or `nil` when we hold no key for this leaf.
-    func signImportAndShare(_ statement: Statement) -> SignedFullStatement? {
+    /// Signs `statement` as our validator through the signing guard, whose record goes into this turn's
+    /// journal (so it commits with everything that carries the signature).
+    /// - Returns: the signed statement (a fresh signature, or the one signed before), or `nil` when we hold
+    ///   no key for this leaf or the guard refused.
+    func sign(_ statement: Statement) -> SignedFullStatement? {
         guard let local = localValidator else { return nil }
-        let signed = SignedFullStatement.sign(
+        switch signingGuard.sign(
             statement, validatorIndex: local.index, context: signingContext, keypair: local.keypair)
-        metrics.signedStatements.increment()
+        {
+        case .signed(let signed, let signingRecord):
+            metrics.signedStatements.increment()
+            pendingJournal.append(.signed(signingRecord))
+            return signed
+        case .reused(let signed):
+            logger.info(
+                "statement signed before; its signature is reused", metadata: ["candidate": "\(statement.compact)"])
+            return signed
+        case .refused(let refusal):
+            metrics.signingRefused(refusal).increment()
+            logger.warning(
+                "signing guard refused a statement",
+                metadata: ["statement": "\(statement.compact)", "reason": "\(refusal.reason)", "detail": "\(refusal)"])
+            return nil
+        }
+    }
+
+    /// Imports a statement we signed and shares it (`sign_import_and_distribute_statement` after signing).
+    func importAndShare(_ signed: SignedFullStatement) {
         _ = importStatement(signed, subject: StatementSubject(signed))
-        ports.sink.submit([.statementShare(relayParent: leaf.hash, statement: signed)])
-        return signed
+        emit(.statementShare(relayParent: leaf.hash, statement: signed))
     }
 }
 

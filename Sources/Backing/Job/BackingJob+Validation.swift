@@ -4,15 +4,37 @@ import Primitives
 extension BackingJob {
     enum ValidationPurpose { case second, attest }
 
-    /// Starts a background validation unless one is already running for the candidate.
+    /// What a background validation needs to start (again, after a restart).
+    struct ValidationStart {
+        let candidate: CandidateReceipt
+        let hash: CandidateHash
+        let source: PoVSource
+        let purpose: ValidationPurpose
+    }
+
+    /// Starts a background validation unless one is already running for the candidate. While replaying
+    /// the journal it is only noted: ``replay(_:)`` starts those that did not conclude before the crash.
     /// - Returns: `false` when one was already running.
     @discardableResult
     func startValidation(of candidate: CandidateReceipt, source: PoVSource, purpose: ValidationPurpose) -> Bool {
         let hash = candidate.hash
         guard awaitingValidation.insert(hash).inserted else { return false }
+        let start = ValidationStart(candidate: candidate, hash: hash, source: source, purpose: purpose)
+        if replaying {
+            replayedValidations.append((hash, start))
+        } else {
+            spawnValidation(start)
+        }
+        return true
+    }
+
+    /// Runs one validation in a background task that reports to ``handle(_:)``.
+    func spawnValidation(_ start: ValidationStart) {
+        let hash = start.hash
+        let purpose = start.purpose
         let work = BackgroundValidation(
-            candidate: candidate, candidateHash: hash, relayParent: leaf.hash, source: source,
-            validatorKeys: leaf.validators, paraState: leaf.paras[candidate.descriptor.paraId], ports: ports,
+            candidate: start.candidate, candidateHash: hash, relayParent: leaf.hash, source: start.source,
+            validatorKeys: leaf.validators, paraState: leaf.paras[start.candidate.descriptor.paraId], ports: ports,
             limiter: limiter, timeout: configuration.backingTimeout, logger: logger)
         backgroundTasks[hash] = Task.detached { [weak self] in
             guard let outcome = await work.run() else {
@@ -29,51 +51,86 @@ extension BackingJob {
                 }
             await self?.handle(command)
         }
-        return true
     }
 
     /// A validation ended with nothing to report: the candidate stays "awaiting", as in the seed, so it
-    /// is never validated again at this leaf.
+    /// is never validated again at this leaf (the journal says so, so a restart does not either).
     func backgroundValidationEnded(_ hash: CandidateHash) {
+        defer { commitEffects() }
         backgroundTasks[hash] = nil
+        guard !stopped else { return }
+        record(.validationConcluded(.ended(hash)))
     }
 
-    /// Acts on a finished background validation (`handle_validated_candidate_command`).
+    /// Acts on a finished background validation (`handle_validated_candidate_command`): decides what to
+    /// sign, journals that conclusion and applies it.
     func handle(_ command: ValidatedCandidateCommand) {
+        defer { commitEffects() }
         let hash: CandidateHash
         switch command {
         case .second(let h, _), .attest(let h, _), .attestNoPoV(let h): hash = h
         }
         backgroundTasks[hash] = nil
         guard !stopped else { return }
-        awaitingValidation.remove(hash)
+        let conclusion: ValidationConclusion
         switch command {
         case .second(_, .success(let validated)):
-            guard seconded == nil, !issuedStatements.contains(hash) else { return }
-            seconded = hash
-            issuedStatements.insert(hash)
-            metrics.candidatesSeconded.increment()
-            let receipt = CommittedCandidateReceipt(
-                descriptor: validated.candidate.descriptor, commitments: validated.commitments)
-            if let signed = signImportAndShare(.seconded(receipt)) {
-                ports.sink.submit([.collatorSeconded(relayParent: leaf.hash, statement: signed)])
+            var signed: SignedFullStatement?
+            if seconded == nil, !issuedStatements.contains(hash) {
+                let receipt = CommittedCandidateReceipt(
+                    descriptor: validated.candidate.descriptor, commitments: validated.commitments)
+                signed = sign(.seconded(receipt))
+                if signed != nil { metrics.candidatesSeconded.increment() }
             }
+            conclusion = .seconded(hash, signed)
         case .second(_, .failure(let report)):
             logger.info("candidate invalid", metadata: ["candidate": "\(hash)", "reason": "\(report.reason)"])
-            ports.sink.submit([.collatorInvalid(relayParent: leaf.hash, candidate: report.candidate)])
+            emit(.collatorInvalid(relayParent: leaf.hash, candidate: report.candidate))
+            conclusion = .seconded(hash, nil)
         case .attest(_, let result):
+            var signed: SignedFullStatement?
+            if !issuedStatements.contains(hash) {
+                switch result {
+                case .success: signed = sign(.valid(hash))
+                case .failure(let report):
+                    logger.info("candidate invalid", metadata: ["candidate": "\(hash)", "reason": "\(report.reason)"])
+                }
+            }
+            conclusion = .attested(hash, signed)
+        case .attestNoPoV:
+            conclusion = .noPoV(hash)
+        }
+        record(.validationConcluded(conclusion))
+        apply(conclusion)
+    }
+
+    /// The state change of a concluded validation, live and in replay: our statement (signed already)
+    /// is imported and shared, the next backer is asked for a missing PoV.
+    func apply(_ conclusion: ValidationConclusion) {
+        let hash = conclusion.candidateHash
+        switch conclusion {
+        case .ended:
+            return
+        case .seconded(_, let signed):
+            awaitingValidation.remove(hash)
+            guard let signed else { return }
+            seconded = hash
+            issuedStatements.insert(hash)
+            importAndShare(signed)
+            emit(.collatorSeconded(relayParent: leaf.hash, statement: signed))
+        case .attested(_, let signed):
+            awaitingValidation.remove(hash)
             fallbacks[hash] = nil
             guard !issuedStatements.contains(hash) else { return }
-            if case .success = result {
-                _ = signImportAndShare(.valid(hash))
-            } else if case .failure(let report) = result {
-                logger.info("candidate invalid", metadata: ["candidate": "\(hash)", "reason": "\(report.reason)"])
-            }
+            if let signed { importAndShare(signed) }
             issuedStatements.insert(hash)
-        case .attestNoPoV:
+        case .noPoV:
+            awaitingValidation.remove(hash)
             guard var attesting = fallbacks[hash] else {
-                logger.warning(
-                    "PoV fetch failed for a candidate without fallback data", metadata: ["candidate": "\(hash)"])
+                if !replaying {
+                    logger.warning(
+                        "PoV fetch failed for a candidate without fallback data", metadata: ["candidate": "\(hash)"])
+                }
                 return
             }
             guard let next = attesting.backing.popLast() else { return }

@@ -8,6 +8,11 @@ import StatementTable
 /// Isolation: one actor per leaf. Every request runs to completion without suspending, so the job's
 /// state changes and its outgoing messages happen atomically and in the seed's order. Validation runs in
 /// background tasks off the actor and reports back through ``handle(_:)``; ``stop()`` cancels them.
+///
+/// Durability: each turn of the actor gathers its journal records (the inputs it acted on, our
+/// signing records) and its messages, and submits them together at the end of the turn
+/// (``commitEffects()``), so the outbox commits them in one transaction. ``replay(_:)`` rebuilds a job
+/// from its journal: the same code runs with the effects switched off.
 public actor BackingJob {
     /// The leaf as activated.
     public nonisolated let leaf: Leaf
@@ -25,6 +30,7 @@ public actor BackingJob {
     nonisolated let signatureBatcher: SignatureBatcher<SignedFullStatement>
 
     let ports: BackingPorts
+    let signingGuard: SigningGuard
     let limiter: ValidationLimiter
     let configuration: BackingConfiguration
     let logger: Logger
@@ -40,9 +46,18 @@ public actor BackingJob {
     var backgroundTasks: [CandidateHash: Task<Void, Never>] = [:]
     var stopped = false
 
+    /// What this turn of the actor journals and sends; submitted as one unit by ``commitEffects()``.
+    var pendingJournal: [JournalRecord] = []
+    var pendingMessages: [OutboundMessage] = []
+    /// While replaying the journal: no effects, and validations are noted instead of started.
+    var replaying = false
+    /// Validations started during the replay and not concluded in it, in start order: they were in
+    /// flight at the crash and run again once the replay ends.
+    var replayedValidations: [(hash: CandidateHash, start: ValidationStart)] = []
+
     init(
-        leaf: Leaf, keypair: Sr25519Keypair?, ports: BackingPorts, limiter: ValidationLimiter,
-        configuration: BackingConfiguration, metrics: BackingMetrics, logger: Logger
+        leaf: Leaf, keypair: Sr25519Keypair?, ports: BackingPorts, signingGuard: SigningGuard,
+        limiter: ValidationLimiter, configuration: BackingConfiguration, metrics: BackingMetrics, logger: Logger
     ) {
         self.leaf = leaf
         let signingContext = SigningContext(sessionIndex: leaf.sessionIndex, parentHash: leaf.hash)
@@ -78,6 +93,7 @@ public actor BackingJob {
         context = TableContext(groups: groups, minimumBackingVotes: leaf.minimumBackingVotes)
         disabled = Set(leaf.disabledValidators)
         self.ports = ports
+        self.signingGuard = signingGuard
         self.limiter = limiter
         self.configuration = configuration
         self.metrics = metrics
@@ -93,7 +109,10 @@ public actor BackingJob {
     }
 
     /// Ends the job: cancels background validations; their late results are ignored.
-    public func stop() {
+    /// - Parameter deactivating: the leaf is deactivated, so its journal is dropped; `false` at shutdown,
+    ///   when the leaf is to be restored at the next start.
+    public func stop(deactivating: Bool = false) {
+        if deactivating && !stopped { ports.sink.submit([], journal: [.leafDeactivated(leaf.hash)]) }
         stopped = true
         for task in backgroundTasks.values { task.cancel() }
         backgroundTasks.removeAll()
@@ -106,7 +125,8 @@ public actor BackingJob {
     /// Accepted means validation started in the background; the outcome arrives as outgoing messages
     /// (`statement.share` and `collator.seconded`, or `collator.invalid`).
     public func second(_ candidate: CandidateReceipt, pov: PoV) -> SecondOutcome {
-        metrics.time(metrics.processSecond) {
+        defer { commitEffects() }
+        return metrics.time(metrics.processSecond) {
             let hash = candidate.hash
             func refuse(_ reason: String) -> SecondOutcome {
                 SecondOutcome(candidateHash: hash, accepted: false, reason: reason)
@@ -121,13 +141,23 @@ public actor BackingJob {
                 return refuse("already issued a statement for this candidate")
             }
             if let required = requiredCollator, required != candidate.descriptor.collator {
-                ports.sink.submit([.collatorInvalid(relayParent: leaf.hash, candidate: candidate)])
+                emit(.collatorInvalid(relayParent: leaf.hash, candidate: candidate))
                 return refuse(
                     "collator \(candidate.descriptor.collator) is not the core's required collator \(required)")
+            }
+            // Safe because: `canIssueStatements` holds only with a local validator.
+            if let refusal = signingGuard.refusal(
+                ofSeconded: hash, validator: localValidator!.keypair.publicKey, context: signingContext)
+            {
+                metrics.signingRefused(refusal).increment()
+                logger.warning(
+                    "signing guard refused a Second", metadata: ["candidate": "\(hash)", "reason": "\(refusal.reason)"])
+                return refuse("signing guard: \(refusal)")
             }
             guard startValidation(of: candidate, source: .ready(pov), purpose: .second) else {
                 return refuse("the candidate is already being validated")
             }
+            record(.secondAccepted(candidate, pov))
             return SecondOutcome(candidateHash: hash, accepted: true)
         }
     }
@@ -167,4 +197,55 @@ public actor BackingJob {
 
     /// How many background validations this job has running or queued (for tests and metrics).
     public var backgroundValidationCount: Int { backgroundTasks.count }
+
+    // MARK: Effects
+
+    /// Queues outgoing messages for the end of this turn (none while replaying: they were sent).
+    func emit(_ messages: OutboundMessage...) {
+        guard !replaying else { return }
+        pendingMessages += messages
+    }
+
+    /// Journals an input of this job for the end of this turn (none while replaying).
+    func record(_ event: JobEvent) {
+        guard !replaying else { return }
+        pendingJournal.append(.event(leaf: leaf.hash, event))
+    }
+
+    /// Hands this turn's journal records and messages to the sink as one unit. Every entry point of the
+    /// actor calls it before returning.
+    func commitEffects() {
+        guard !pendingJournal.isEmpty || !pendingMessages.isEmpty else { return }
+        ports.sink.submit(pendingMessages, journal: pendingJournal)
+        pendingMessages = []
+        pendingJournal = []
+    }
+
+    // MARK: Replay
+
+    /// Rebuilds this fresh job from its journal: every event is acted on again by the code that acted on
+    /// it live, with no message sent, no signature made and no validation started; then the validations
+    /// that were in flight at the crash start again.
+    public func replay(_ events: [JobEvent]) {
+        replaying = true
+        for event in events {
+            switch event {
+            case .statementImported(let statement):
+                _ = importChecked(statement)
+            case .secondAccepted(let candidate, let pov):
+                startValidation(of: candidate, source: .ready(pov), purpose: .second)
+            case .validationConcluded(let conclusion):
+                replayedValidations.removeAll { $0.hash == conclusion.candidateHash }
+                apply(conclusion)
+            }
+        }
+        replaying = false
+        let resumed = replayedValidations
+        replayedValidations = []
+        for (hash, start) in resumed {
+            logger.info("validation in flight at the last stop starts again", metadata: ["candidate": "\(hash)"])
+            spawnValidation(start)
+        }
+        commitEffects()
+    }
 }

@@ -15,7 +15,11 @@ enum CandidateRoutes {
         router.route(.post, "/v1/backed-candidates") { request in
             let body = try context.decode(BackedCandidatesRequest.self, from: request)
             let job = try await context.job(body.relayParent)
-            return .json(["backedCandidates": await job.backedCandidates(body.candidateHashes)])
+            let backed = await job.backedCandidates(body.candidateHashes)
+            // Our signatures in the answer were journaled in the step that made them; no signature leaves
+            // before its signing record is durable.
+            await context.commitEvents()
+            return .json(["backedCandidates": backed])
         }
         router.route(.get, "/v1/povs/{candidateHash}", accepts: nil) { request in
             let hash = try context.hashParameter(request, "candidateHash")

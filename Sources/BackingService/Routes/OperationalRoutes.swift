@@ -10,7 +10,12 @@ enum OperationalRoutes {
                 status: 200, headers: ["content-type": "text/plain; version=0.0.4"], body: context.metricsText())
         }
         router.route(.get, "/healthz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
-        router.route(.get, "/readyz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
+        router.route(.get, "/readyz", accepts: nil) { _ in
+            guard context.readiness.isReady else {
+                return .json(StatusResponse(status: "restoring leaves from the journal"), status: 503)
+            }
+            return .json(StatusResponse(status: "ok"))
+        }
         router.route(.get, "/openapi.yaml", accepts: nil) { _ in
             HTTPResponse(status: 200, headers: ["content-type": "application/yaml"], body: context.openAPI)
         }

@@ -1,6 +1,6 @@
 internal import GRDB
 
-/// The outbox schema, as append-only migrations: a shipped migration is never edited, a change is a
+/// The outbox database's schema (deliveries, the backing journal, the signing history), as append-only migrations: a shipped migration is never edited, a change is a
 /// new one, so that a database written by any release opens in every later one.
 enum OutboxMigrations {
     static var migrator: DatabaseMigrator {
@@ -40,6 +40,39 @@ enum OutboxMigrations {
                     );
                     INSERT INTO delivery_body (sequence, body) SELECT sequence, body FROM delivery;
                     ALTER TABLE delivery DROP COLUMN body;
+                    """)
+        }
+        migrator.registerMigration("v3: backing journal and signing history") { db in
+            // The journal: each active leaf's runtime data (JSON, as posted) and the inputs its job acted
+            // on (SCALE `JobEvent`s) in `sequence` order. A leaf's rows go when it is deactivated.
+            // The signing history: every statement our validator signed, kept by session, not by leaf,
+            // so that pruning the journal never forgets a signature. `signing_validator` names the key
+            // the history belongs to.
+            try db.execute(
+                sql: """
+                    CREATE TABLE journal_leaf (
+                        id INTEGER PRIMARY KEY,
+                        hash BLOB NOT NULL UNIQUE,
+                        runtime BLOB NOT NULL
+                    );
+                    CREATE TABLE journal_event (
+                        sequence INTEGER PRIMARY KEY,
+                        leaf INTEGER NOT NULL,
+                        event BLOB NOT NULL
+                    );
+                    CREATE INDEX journal_event_leaf ON journal_event(leaf, sequence);
+                    CREATE TABLE signing_record (
+                        validator BLOB NOT NULL,
+                        sessionIndex INTEGER NOT NULL,
+                        relayParent BLOB NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('seconded', 'valid')),
+                        candidateHash BLOB NOT NULL,
+                        signature BLOB NOT NULL,
+                        PRIMARY KEY (validator, sessionIndex, relayParent, kind, candidateHash)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE signing_validator (
+                        validator BLOB PRIMARY KEY
+                    ) WITHOUT ROWID;
                     """)
         }
         return migrator

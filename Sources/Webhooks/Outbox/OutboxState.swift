@@ -1,10 +1,14 @@
+import Backing
+
 /// The outbox's in-memory state, kept in one `Mutex` by ``WebhookOutbox``.
 struct OutboxState {
     /// Rows submitted but not yet handed to a commit, in submit order.
     var batch: [NewDelivery] = []
     /// State changes after attempts, not yet handed to a commit.
     var updates: [DeliveryUpdate] = []
-    /// Rows and updates ever queued for a commit, and how many of them are committed: a flush waits
+    /// Journal records submitted with the rows, not yet handed to a commit, in submit order.
+    var journal: [JournalRecord] = []
+    /// Rows, updates and journal records ever queued for a commit, and how many of them are committed: a flush waits
     /// until `committed` reaches the `submitted` it saw.
     var submitted = 0
     var committed = 0

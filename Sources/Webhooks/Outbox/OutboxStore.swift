@@ -1,3 +1,4 @@
+internal import Backing
 internal import Foundation
 internal import GRDB
 
@@ -39,6 +40,8 @@ struct DeliveryUpdate: Sendable {
 /// and ``pendingSnapshot(then:)`` run one at a time, in commit order; the outbox relies on this to
 /// keep its in-memory queues consistent with the table. The callbacks must be quick (they hold the writer).
 final class OutboxStore: Sendable {
+    /// The database's file name in a node's data directory.
+    static let fileName = "outbox.sqlite"
     private let pool: DatabasePool
     private let synchronousFull: Bool
 
@@ -60,7 +63,7 @@ final class OutboxStore: Sendable {
         try OutboxMigrations.migrator.migrate(pool)
     }
 
-    /// Inserts `inserts` (in order) and applies `updates` in one transaction, then calls `then` with
+    /// Inserts `inserts` (in order), writes the journal records and applies `updates` in one transaction, then calls `then` with
     /// the inserted rows and their sequence numbers, still holding the writer.
     ///
     /// A commit of state changes only (no new deliveries) is not fsynced even with `synchronousFull`:
@@ -69,9 +72,10 @@ final class OutboxStore: Sendable {
     /// new deliveries behind it — for milliseconds. WAL keeps the order: the next fsynced commit makes
     /// it durable too.
     func commit(
-        inserts: [NewDelivery], updates: [DeliveryUpdate], then: @escaping @Sendable ([PendingDelivery]) -> Void
+        inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord] = [],
+        then: @escaping @Sendable ([PendingDelivery]) -> Void
     ) async throws {
-        let relaxed = synchronousFull && inserts.isEmpty
+        let relaxed = synchronousFull && inserts.isEmpty && journal.isEmpty
         try await pool.writeWithoutTransaction { db in
             if relaxed { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             defer { if relaxed { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
@@ -95,6 +99,7 @@ final class OutboxStore: Sendable {
                         UPDATE delivery SET status = ?, attempts = ?, lastError = ?, nextAttemptAt = ?, deliveredAt = ?
                         WHERE sequence = ?
                         """)
+                try JournalTables.write(journal, in: db)
                 for row in updates {
                     try update.execute(arguments: [
                         row.status.rawValue, row.attempts, row.lastError, row.nextAttemptAt?.timeIntervalSince1970,
@@ -138,6 +143,17 @@ final class OutboxStore: Sendable {
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE status = 'pending'") ?? 0
             then(urls, count)
         }
+    }
+
+    /// Runs `body` on a reader.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    /// Runs `body` in a write transaction (not in a group commit: for rare writes such as claiming the
+    /// signing history or importing one).
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.write(body)
     }
 
     /// Deliveries, newest first, optionally of one status.

@@ -1,7 +1,9 @@
 public import Backing
 public import CoreMetrics
 internal import Foundation
+internal import GRDB
 public import Logging
+public import Primitives
 internal import Synchronization
 
 /// The engine's outgoing messages as web-hooks, through a durable SQLite outbox (contract §4).
@@ -26,6 +28,8 @@ public final class WebhookOutbox: OutboundMessageSink {
     let logger: Logger
     let metrics: WebhookMetrics
     let state = Mutex(OutboxState())
+    /// The database's file name in a node's data directory (deliveries, journal, signing history).
+    public static let fileName = OutboxStore.fileName
 
     /// Opens (or creates) the outbox database at `path`. Nothing is delivered before ``start()``.
     /// - Parameters:
@@ -49,9 +53,9 @@ public final class WebhookOutbox: OutboundMessageSink {
 
     // MARK: - OutboundMessageSink
 
-    /// Queues one delivery per subscribed URL for each message, in order. Cheap and non-blocking:
-    /// durability comes with ``flush()``.
-    public func submit(_ messages: [OutboundMessage]) {
+    /// Queues one delivery per subscribed URL for each message, and the journal records, in order; they
+    /// commit in one transaction. Cheap and non-blocking: durability comes with ``flush()``.
+    public func submit(_ messages: [OutboundMessage], journal: [JournalRecord]) {
         var rows: [NewDelivery] = []
         let now = Date()
         for message in messages {
@@ -70,11 +74,12 @@ public final class WebhookOutbox: OutboundMessageSink {
                         id: DeliveryID.make(), event: message.event, url: url, body: body, createdAt: now))
             }
         }
-        guard !rows.isEmpty else { return }
+        guard !rows.isEmpty || !journal.isEmpty else { return }
         let spawn = state.withLock { state -> Bool in
             guard !state.stopping else { return false }
             state.batch += rows
-            state.submitted += rows.count
+            state.journal += journal
+            state.submitted += rows.count + journal.count
             return claimCommitter(&state)
         }
         if spawn { Task { await commitLoop() } }
@@ -169,6 +174,34 @@ public final class WebhookOutbox: OutboundMessageSink {
         }
     }
 
+    // MARK: - Journal
+
+    /// Every leaf journaled as active, in activation order, with its events (to restore the engine).
+    /// - Throws: ``JournalError`` for a row that does not decode; GRDB's errors.
+    public func journaledLeaves() async throws -> [JournaledLeaf] {
+        try await store.read { db in try JournalTables.leaves(in: db) }
+    }
+
+    /// Every record of the signing history (to fill the signing guard).
+    public func signingHistory() async throws -> [SigningRecord] {
+        try await store.read { db in try JournalTables.signingRecords(in: db) }
+    }
+
+    /// Makes the signing history `validator`'s; a history that belongs to another key stays as it is.
+    /// - Throws: ``JournalError/foreignValidator(history:configured:)`` when it belongs to another key.
+    public func claimSigningHistory(for validator: ValidatorId) async throws {
+        try await store.write { db in
+            if let owner = try JournalTables.historyValidator(in: db) {
+                guard owner == validator else {
+                    throw JournalError.foreignValidator(history: owner, configured: validator)
+                }
+                return
+            }
+            try db.execute(
+                sql: "INSERT INTO signing_validator (validator) VALUES (?)", arguments: [Data(validator.bytes)])
+        }
+    }
+
     // MARK: - Queries
 
     /// Returns once at least `count` deliveries have been delivered or dead-lettered, and recorded so,
@@ -232,27 +265,31 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// Commits everything queued, one transaction per round, until nothing is left.
     private func commitLoop() async {
         while true {
-            let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate])? in
-                if state.batch.isEmpty && state.updates.isEmpty {
+            let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate], [JournalRecord])? in
+                if state.batch.isEmpty && state.updates.isEmpty && state.journal.isEmpty {
                     state.committerRunning = false
                     return nil
                 }
                 defer {
                     state.batch = []
                     state.updates = []
+                    state.journal = []
                 }
-                return (state.batch, state.updates)
+                return (state.batch, state.updates, state.journal)
             }
-            guard let (inserts, updates) = work else { return }
+            guard let (inserts, updates, journal) = work else { return }
             do {
-                try await store.commit(inserts: inserts, updates: updates) { inserted in
-                    self.didCommit(inserted, updates: updates)
+                try await store.commit(inserts: inserts, updates: updates, journal: journal) { inserted in
+                    self.didCommit(inserted, updates: updates, journalRecords: journal.count)
                 }
             } catch {
-                logger.error("web-hook outbox commit of \(inserts.count + updates.count) rows failed: \(error)")
+                logger.error(
+                    "outbox commit of \(inserts.count + updates.count) rows and \(journal.count) journal records failed: \(error)"
+                )
                 let stopping = state.withLock { state in
                     state.batch = inserts + state.batch
                     state.updates = updates + state.updates
+                    state.journal = journal + state.journal
                     return state.stopping
                 }
                 if stopping {
@@ -267,9 +304,12 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// At shutdown, when the database refuses writes: releases the flush waiters instead of hanging.
     private func abandonQueuedWork() {
         let waiters = state.withLock { state in
-            logger.error("dropping \(state.batch.count) web-hook deliveries that could not be committed")
+            logger.error(
+                "dropping \(state.batch.count) web-hook deliveries and \(state.journal.count) journal records that could not be committed"
+            )
             state.batch = []
             state.updates = []
+            state.journal = []
             state.committed = state.submitted
             state.committerRunning = false
             return state.readyWaiters()
@@ -278,10 +318,10 @@ public final class WebhookOutbox: OutboundMessageSink {
     }
 
     /// Runs under the store's writer right after a commit: counts it, wakes flushes, feeds the lanes.
-    private func didCommit(_ inserted: [PendingDelivery], updates: [DeliveryUpdate]) {
+    private func didCommit(_ inserted: [PendingDelivery], updates: [DeliveryUpdate], journalRecords: Int) {
         let (waiters, pending, woken) = state.withLock { state in
             let settled = updates.count(where: { $0.status != .pending })
-            state.committed += inserted.count + updates.count
+            state.committed += inserted.count + updates.count + journalRecords
             state.pending += inserted.count - settled
             state.settled += settled
             state.updatesCommitted += updates.count

@@ -7,10 +7,16 @@ final class RecordingSink: OutboundMessageSink {
     let messages = AsyncQueue<OutboundMessage>()
     private let all = Mutex<[OutboundMessage]>([])
 
-    func submit(_ batch: [OutboundMessage]) {
+    private let records = Mutex<[JournalRecord]>([])
+
+    func submit(_ batch: [OutboundMessage], journal: [JournalRecord]) {
+        records.withLock { $0 += journal }
         all.withLock { $0 += batch }
         for message in batch { messages.push(message) }
     }
+
+    /// Every journal record submitted so far, in order.
+    var journal: [JournalRecord] { records.withLock { $0 } }
 
     func flush() async {}
 

@@ -74,14 +74,36 @@ struct Harness {
 
     init(
         _ state: TestState = TestState(), keypair: Sr25519Keypair? = Sr25519Keypair.dev("Alice"),
-        configuration: BackingConfiguration = BackingConfiguration(), metrics: (any MetricsFactory)? = nil
+        configuration: BackingConfiguration = BackingConfiguration(), metrics: (any MetricsFactory)? = nil,
+        signingGuard: SigningGuard = SigningGuard(), restoring journal: [JobEvent]? = nil
     ) async throws {
         self.state = state
         subsystem = BackingSubsystem(
             keypair: keypair,
             ports: BackingPorts(validator: validator, povFetcher: fetcher, availabilityStore: store, sink: sink),
-            configuration: configuration, metricsFactory: metrics ?? MetricsSystem.factory, logger: Harness.quietLogger)
-        job = try await subsystem.activate(state.leaf)
+            configuration: configuration, signingGuard: signingGuard, metricsFactory: metrics ?? MetricsSystem.factory,
+            logger: Harness.quietLogger)
+        if let journal {
+            job = try await subsystem.restore(JournaledLeaf(leaf: state.leaf, events: journal))
+        } else {
+            job = try await subsystem.activate(state.leaf)
+        }
+    }
+
+    /// The events the job journaled for the fixture leaf, in order.
+    var journaledEvents: [JobEvent] {
+        sink.journal.compactMap { record in
+            guard case .event(let leaf, let event) = record, leaf == state.relayParent else { return nil }
+            return event
+        }
+    }
+
+    /// The signing records the job journaled.
+    var signingRecords: [SigningRecord] {
+        sink.journal.compactMap { record in
+            guard case .signed(let signed) = record else { return nil }
+            return signed
+        }
     }
 
     /// The next outgoing message; fails the test if none comes.
