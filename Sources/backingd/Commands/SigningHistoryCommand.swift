@@ -20,7 +20,7 @@ struct SigningHistoryCommand: AsyncParsableCommand {
             do {
                 try CommandIO.printJSON(try await SigningHistoryInterchange.export(dataDirectory: dataDir))
             } catch let failure as SigningHistoryInterchange.Failure {
-                throw ValidationError(failure.description)
+                throw CommandFailure.exit(failure.description)
             }
         }
     }
@@ -33,13 +33,26 @@ struct SigningHistoryCommand: AsyncParsableCommand {
         @Option(help: "The node's data directory.") var dataDir: String
 
         func run() async throws {
-            let document = try CommandIO.decode(SigningHistoryDocument.self, from: file)
+            let document: SigningHistoryDocument
+            do {
+                document = try CommandIO.decode(SigningHistoryDocument.self, from: file)
+            } catch let error as ValidationError {
+                throw CommandFailure.exit(error.message)
+            }
             do {
                 let added = try await SigningHistoryInterchange.importHistory(document, dataDirectory: dataDir)
                 print("imported \(added) new record(s) of \(document.records.count) for \(document.validator)")
             } catch let failure as SigningHistoryInterchange.Failure {
-                throw ValidationError(failure.description)
+                throw CommandFailure.exit(failure.description)
             }
         }
+    }
+}
+
+/// A failure of an interchange command: the message on standard error and exit status 1.
+enum CommandFailure {
+    static func exit(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("backingd signing-history: \(message)\n".utf8))
+        return ExitCode.failure
     }
 }
