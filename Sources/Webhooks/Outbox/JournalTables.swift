@@ -6,9 +6,31 @@ public import Primitives
 /// The backing journal and the signing history in the outbox's database: written inside the outbox's
 /// commit transaction (so records and the web-hooks they caused commit together), read back at start.
 enum JournalTables {
-    /// Writes `records` in order, inside the caller's transaction.
+    /// Writes `records` in order, inside the caller's transaction. Consecutive events of one leaf (a turn
+    /// of its job: a whole batch, say) share one row, a SCALE `Vec<JobEvent>`: a row costs SQLite far more
+    /// than the few bytes of its events.
     static func write(_ records: [JournalRecord], in db: Database) throws {
+        var run: (leaf: Hash, events: [JobEvent])?
+        func flushRun() throws {
+            guard let (leaf, events) = run else { return }
+            run = nil
+            var encoder = ScaleEncoder(reservingCapacity: events.count * 160)
+            encoder.append(events)
+            try db.cachedStatement(
+                sql: "INSERT INTO journal_event (leaf, event) SELECT id, ? FROM journal_leaf WHERE hash = ?"
+            ).execute(arguments: [Data(encoder.bytes), Data(leaf.bytes)])
+        }
         for record in records {
+            if case .event(let leaf, let event) = record {
+                if run?.leaf == leaf {
+                    run?.events.append(event)
+                } else {
+                    try flushRun()
+                    run = (leaf, [event])
+                }
+                continue
+            }
+            try flushRun()
             switch record {
             case .leafActivated(let leaf):
                 try dropLeaf(leaf.hash, in: db)
@@ -17,10 +39,8 @@ enum JournalTables {
                     .execute(arguments: [Data(leaf.hash.bytes), runtime])
             case .leafDeactivated(let hash):
                 try dropLeaf(hash, in: db)
-            case .event(let leaf, let event):
-                try db.cachedStatement(
-                    sql: "INSERT INTO journal_event (leaf, event) SELECT id, ? FROM journal_leaf WHERE hash = ?"
-                ).execute(arguments: [Data(event.scaleEncoded), Data(leaf.bytes)])
+            case .event:
+                break
             case .signed(let signed):
                 try insert(signed, in: db)
             case .signingHistoryPruned(let validator, let session):
@@ -28,6 +48,7 @@ enum JournalTables {
                     .execute(arguments: [Data(validator.bytes), Int64(session)])
             }
         }
+        try flushRun()
     }
 
     /// Inserts a signing record unless it is there (same key, session, relay parent, kind, candidate).
@@ -71,7 +92,9 @@ enum JournalTables {
             while let eventRow = try cursor.next() {
                 let bytes = eventRow["event"] as Data
                 do {
-                    decoded.append(try bytes.withUnsafeBytes { try JobEvent(scaleEncoded: $0) })
+                    var decoder = ScaleDecoder(bytes)
+                    decoded += try decoder.readArray(of: JobEvent.self)
+                    try decoder.finish()
                 } catch {
                     let sequence: Int64 = eventRow["sequence"]
                     throw JournalError.undecodable(

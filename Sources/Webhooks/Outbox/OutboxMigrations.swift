@@ -44,7 +44,7 @@ enum OutboxMigrations {
         }
         migrator.registerMigration("v3: backing journal and signing history") { db in
             // The journal: each active leaf's runtime data (JSON, as posted) and the inputs its job acted
-            // on (SCALE `JobEvent`s) in `sequence` order. A leaf's rows go when it is deactivated.
+            // on in `sequence` order, a row per commit and leaf (a SCALE `Vec<JobEvent>`). A leaf's rows go when it is deactivated.
             // The signing history: every statement our validator signed, kept by session, not by leaf,
             // so that pruning the journal never forgets a signature. `signing_validator` names the key
             // the history belongs to.
