@@ -90,6 +90,9 @@ extension BackingJob {
     /// one turn of the actor (a batch costs one hop, not one per statement, and commits as one unit).
     public func receiveVerified(_ statements: [SignedFullStatement]) -> [StatementOutcome] {
         defer { commitEffects() }
+        // A record and a dispute notification per statement, at least: grow the turn's arrays once.
+        pendingJournal.reserveCapacity(pendingJournal.count + statements.count)
+        pendingMessages.reserveCapacity(pendingMessages.count + statements.count + statements.count / 4)
         return statements.map(importChecked)
     }
 
@@ -163,7 +166,6 @@ extension BackingJob {
         let index = Int(statement.validatorIndex.rawValue)
         guard index < leaf.validators.count else { return nil }
         let hash = subject.hash
-        var messages: [OutboundMessage] = []
 
         // A replay sends nothing, so it need not build the notification.
         let receipt = replaying ? nil : subject.secondedReceipt ?? table.candidate(hash)?.plainReceipt
@@ -177,7 +179,8 @@ extension BackingJob {
                 statement: .valid(kind), validatorIndex: statement.validatorIndex,
                 validatorPublic: leaf.validators[index],
                 signature: statement.signature)
-            messages.append(
+            // Straight into this turn's messages (nothing is sent while replaying: see `receipt`).
+            pendingMessages.append(
                 .disputeStatements(
                     DisputeStatementImport(
                         candidateHash: hash, candidateReceipt: receipt, session: leaf.sessionIndex,
@@ -204,7 +207,8 @@ extension BackingJob {
                 metrics.candidatesBacked.increment()
                 logger.info(
                     "candidate backed", metadata: ["candidate": "\(summary.candidate)", "para": "\(summary.groupId)"])
-                messages.append(.provisionerBacked(relayParent: leaf.hash, candidate: attested.candidate.plainReceipt))
+                pendingMessages.append(
+                    .provisionerBacked(relayParent: leaf.hash, candidate: attested.candidate.plainReceipt))
             }
         }
         for (offender, found) in table.drainMisbehaviors() {
@@ -212,11 +216,10 @@ extension BackingJob {
             misbehaviours.append(LeafState.MisbehaviorReport(validatorIndex: offender, misbehavior: misbehavior))
             if !replaying {
                 logger.warning("misbehaviour", metadata: ["validator": "\(offender)", "kind": "\(misbehavior.kind)"])
+                pendingMessages.append(
+                    .provisionerMisbehavior(relayParent: leaf.hash, validatorIndex: offender, misbehavior: misbehavior))
             }
-            messages.append(
-                .provisionerMisbehavior(relayParent: leaf.hash, validatorIndex: offender, misbehavior: misbehavior))
         }
-        if !replaying { pendingMessages += messages }
         return summary
     }
 

@@ -7,14 +7,15 @@ public import Primitives
 /// those inputs into a fresh job (``BackingJob/replay(_:)``) gives back the same table, summaries, backed
 /// set and misbehaviour reports; our own statements come back with their recorded signatures.
 public enum JournalRecord: Sendable, Equatable {
-    /// A leaf was activated with this runtime data.
-    case leafActivated(Leaf)
+    /// A leaf was activated with this runtime data. (Indirect, like the other large payloads, so that a
+    /// record is a few words: a job appends one per imported statement.)
+    indirect case leafActivated(Leaf)
     /// A leaf was deactivated: its journal can go.
     case leafDeactivated(Hash)
     /// An input a leaf's job acted on.
     case event(leaf: Hash, JobEvent)
     /// A statement our validator signed (the signing guard's record; kept beyond the journal).
-    case signed(SigningRecord)
+    indirect case signed(SigningRecord)
     /// The signing history of `validator` before `belowSession` is no longer needed.
     case signingHistoryPruned(validator: ValidatorId, belowSession: SessionIndex)
 }
@@ -24,7 +25,7 @@ public enum JobEvent: Sendable, Equatable {
     /// A statement from another validator, after its signature check (a disabled sender's is not kept).
     case statementImported(SignedFullStatement)
     /// A Second request we accepted: validation started with this PoV.
-    case secondAccepted(CandidateReceipt, PoV)
+    indirect case secondAccepted(CandidateReceipt, PoV)
     /// A background validation concluded.
     case validationConcluded(ValidationConclusion)
 }
