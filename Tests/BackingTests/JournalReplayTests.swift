@@ -103,6 +103,28 @@ struct JournalReplayTests {
         #expect(restored.signingRecords.count == 1)
     }
 
+    @Test func anAttestationInFlightAtTheCrashTakesThePoVFromTheAvailabilityStoreWhenItIsThere() async throws {
+        let live = try await Harness()
+        let s = live.state
+        let a = try s.candidate(pov: [1, 2, 3], head: [4, 5, 6])
+        _ = try await live.job.receive(s.sign(.seconded(a), by: 2))
+        try await live.answerFetch(from: 2, candidate: a, with: [1, 2, 3])
+        _ = try #require(await live.validator.calls.next())  // the crash comes before the answer
+        await live.job.stop()
+
+        // What the crashed node had stored (the store is the node's database, so it survived).
+        let store = InMemoryAvailabilityStore()
+        try await store.storeAvailableData(
+            candidateHash: a.hash, nValidators: 6, erasureRoot: a.descriptor.erasureRoot,
+            data: AvailableData(pov: PoV([1, 2, 3]), validationData: s.validationData))
+        let withStore = try await Harness(store: store, restoring: live.journaledEvents)
+        try await withStore.answerValidation(of: a, pov: [1, 2, 3], with: s.validOutcome)
+        await eventually {
+            withStore.sink.history.contains { if case .statementShare = $0 { true } else { false } }
+        }
+        #expect(withStore.fetcher.calls.pending.isEmpty, "no PoV fetch when the store has the PoV")
+    }
+
     @Test func journalEventsRoundTripThroughSCALE() throws {
         let s = TestState()
         let a = try s.candidate(pov: [1, 2, 3], head: [4, 5, 6])

@@ -50,8 +50,15 @@ struct BackgroundValidation: Sendable {
         case .ready(let given):
             pov = given
         case .fetch(let validator, let povHash):
-            guard let fetched = await fetch(from: validator, povHash: povHash) else { return .noPoV }
-            pov = fetched
+            // After a restart the PoV may be ours already: stored before the crash, its statement not yet.
+            if let stored = await ports.availabilityStore.availableData(for: candidateHash),
+                stored.data.pov.hash == povHash
+            {
+                pov = stored.data.pov
+            } else {
+                guard let fetched = await fetch(from: validator, povHash: povHash) else { return .noPoV }
+                pov = fetched
+            }
         }
         guard await limiter.acquire() else { return nil }
         let verdict = await validate(pov)

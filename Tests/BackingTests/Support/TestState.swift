@@ -61,7 +61,7 @@ struct Harness {
     let sink = RecordingSink()
     let validator = ScriptedValidator()
     let fetcher = ScriptedPoVFetcher()
-    let store = InMemoryAvailabilityStore()
+    let store: InMemoryAvailabilityStore
     let subsystem: BackingSubsystem
     let job: BackingJob
 
@@ -75,9 +75,11 @@ struct Harness {
     init(
         _ state: TestState = TestState(), keypair: Sr25519Keypair? = Sr25519Keypair.dev("Alice"),
         configuration: BackingConfiguration = BackingConfiguration(), metrics: (any MetricsFactory)? = nil,
-        signingGuard: SigningGuard = SigningGuard(), restoring journal: [JobEvent]? = nil
+        signingGuard: SigningGuard = SigningGuard(), store: InMemoryAvailabilityStore = InMemoryAvailabilityStore(),
+        restoring journal: [JobEvent]? = nil
     ) async throws {
         self.state = state
+        self.store = store
         subsystem = BackingSubsystem(
             keypair: keypair,
             ports: BackingPorts(validator: validator, povFetcher: fetcher, availabilityStore: store, sink: sink),
