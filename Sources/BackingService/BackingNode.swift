@@ -63,6 +63,7 @@ public final class BackingNode: Sendable {
             ports: BackingPorts(
                 validator: validator, povFetcher: fetcher, availabilityStore: availability, sink: outbox),
             configuration: BackingConfiguration(
+                backingTimeout: configuration.backingTimeout,
                 validationConcurrency: configuration.validationConcurrency,
                 signingHistorySessions: UInt32(configuration.signingHistorySessions)),
             metricsFactory: metrics, logger: logger)

@@ -16,7 +16,7 @@ public enum ConfigurationLoader {
         "listen", "validatorSeed", "keystore", "webhook", "webhookSecret", "webhookGiveUp", "webhookRetention", "peer",
         "validationUrl",
         "dataDir", "authToken", "maxBody", "idleTimeout", "validationConcurrency", "threadPool", "connectionLimit",
-        "signingHistorySessions",
+        "signingHistorySessions", "backingTimeout",
         "publicDir",
     ]
     static let listKeys: Set<String> = ["webhook", "peer"]
@@ -95,6 +95,7 @@ public enum ConfigurationLoader {
             case "threadPool": c.threadPoolSize = try integer(value, key: key, range: 1...256)
             case "connectionLimit": c.connectionLimit = try integer(value, key: key, range: 1...1_000_000)
             case "publicDir": c.publicDirectory = value
+            case "backingTimeout": c.backingTimeout = try duration(value, key: key)
             case "signingHistorySessions":
                 c.signingHistorySessions = try integer(value, key: key, range: 1...100_000)
             default: throw .invalid(key: key, reason: "unknown setting")

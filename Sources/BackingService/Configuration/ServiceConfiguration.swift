@@ -24,6 +24,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var maxBodySize = 16 * 1024 * 1024
     public var idleTimeout: Duration = .seconds(60)
     public var validationConcurrency = 4
+    /// How long one validation may take (Polkadot's `BACKING_EXECUTION_TIMEOUT`, 2 s).
+    public var backingTimeout: Duration = .seconds(2)
     /// How many sessions the signing history keeps a record after its session.
     public var signingHistorySessions = 6
     public var threadPoolSize = 4

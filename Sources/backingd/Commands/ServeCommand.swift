@@ -31,6 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes (default 16 MiB).") var maxBody: Int?
     @Option(help: "Idle connection timeout (default 60s).") var idleTimeout: String?
     @Option(help: "Validations running at once (default 4).") var validationConcurrency: Int?
+    @Option(help: "How long one validation may take (default 2s, Polkadot's backing timeout).")
+    var backingTimeout: String?
     @Option(help: "Sessions the signing history keeps a record after its session (default 6).")
     var signingHistorySessions: Int?
     @Option(help: "Folder served at / (default Public).") var publicDir: String?
@@ -55,6 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         put("validationConcurrency", validationConcurrency.map(String.init))
         put("publicDir", publicDir)
         put("signingHistorySessions", signingHistorySessions.map(String.init))
+        put("backingTimeout", backingTimeout)
         return settings
     }
 

@@ -206,7 +206,11 @@ final class CrashNode: Sendable {
     init(
         peer: CrashPeer, peers: [(index: Int, key: ValidatorId)], validator: String? = "//Alice", port: UInt16? = nil
     ) {
-        var arguments = ["--validation-url", "\(peer.url)/validate", "--webhook", "*=\(peer.url)/hooks"]
+        // A backing timeout far above Polkadot's 2 s: a validation run again after a restart must not time
+        // out while the whole suite loads the machine.
+        var arguments = [
+            "--validation-url", "\(peer.url)/validate", "--webhook", "*=\(peer.url)/hooks", "--backing-timeout", "30s",
+        ]
         if let validator { arguments += ["--validator-seed", validator] }
         for (index, key) in peers { arguments += ["--peer", "\(key.hex)=\(peer.url)/v\(index)"] }
         self.peer = peer
