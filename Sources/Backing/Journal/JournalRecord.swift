@@ -77,23 +77,18 @@ extension JobEvent: ScaleCodable {
 }
 
 extension ValidationConclusion: ScaleCodable {
+    /// Tag, candidate hash, then our statement (an `Option`) for the two cases that carry one.
     public func encode(to encoder: inout ScaleEncoder) {
-        switch self {
-        case .seconded(let hash, let signed):
-            encoder.append(UInt8(0))
-            encoder.append(hash)
-            encoder.append(signed)
-        case .attested(let hash, let signed):
-            encoder.append(UInt8(1))
-            encoder.append(hash)
-            encoder.append(signed)
-        case .noPoV(let hash):
-            encoder.append(UInt8(2))
-            encoder.append(hash)
-        case .ended(let hash):
-            encoder.append(UInt8(3))
-            encoder.append(hash)
-        }
+        let (tag, signed): (UInt8, SignedFullStatement??) =
+            switch self {
+            case .seconded(_, let signed): (0, .some(signed))
+            case .attested(_, let signed): (1, .some(signed))
+            case .noPoV: (2, nil)
+            case .ended: (3, nil)
+            }
+        encoder.append(tag)
+        encoder.append(candidateHash)
+        if let signed { encoder.append(signed) }
     }
 
     public init(from decoder: inout ScaleDecoder) throws(ScaleDecodingError) {
