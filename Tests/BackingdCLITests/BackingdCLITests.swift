@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -20,7 +21,18 @@ struct BackingdCLITests {
         }
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    /// Runs `backingd` with `arguments` and waits for it to exit. The waiting (pipe reads, `waitUntilExit`)
+    /// blocks a thread of its own, never one of Swift concurrency's few: blocked there, it stalled every
+    /// other suite's timers (a PVF watchdog of 200 ms took 11 s on a 2-core machine).
+    static func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try runBlocking(arguments, stdin: stdin) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], stdin: String?) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -33,16 +45,24 @@ struct BackingdCLITests {
         try launchSerially(process)
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        // Standard error is drained on another thread so that neither pipe can fill up and stall the child.
+        let stderrData = Mutex(Data())
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            stderrData.withLock { $0 = data }
+            drained.signal()
+        }
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+            stderr: String(decoding: stderrData.withLock { $0 }, as: UTF8.self))
     }
 
-    @Test func keyInspectPrintsAlicesKeyAndAddresses() throws {
-        let result = try Self.run(["key", "inspect", "//Alice"])
+    @Test func keyInspectPrintsAlicesKeyAndAddresses() async throws {
+        let result = try await Self.run(["key", "inspect", "//Alice"])
         #expect(result.status == 0)
         #expect(
             result.json?["publicKey"] as? String == "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"
@@ -54,8 +74,8 @@ struct BackingdCLITests {
                 == "0xe5be9a5092b81bca64be81d212e7f2f9eba183bb7a90954f7b76361f6edb5c0a")
     }
 
-    @Test func keyInspectRejectsAnUnknownMnemonicWord() throws {
-        let result = try Self.run([
+    @Test func keyInspectRejectsAnUnknownMnemonicWord() async throws {
+        let result = try await Self.run([
             "key", "inspect", "bottom drive obey lake curtain smoke basket hold race lonely fit walkk",
         ])
         #expect(result.status != 0)
@@ -72,8 +92,8 @@ struct BackingdCLITests {
           "processedDownwardMessages": 0, "hrmpWatermark": 0}}
         """
 
-    @Test func candidateHashOfACommittedReceiptFromStdin() throws {
-        let result = try Self.run(["candidate", "hash", "-"], stdin: Self.receipt)
+    @Test func candidateHashOfACommittedReceiptFromStdin() async throws {
+        let result = try await Self.run(["candidate", "hash", "-"], stdin: Self.receipt)
         #expect(result.status == 0)
         #expect(
             result.json?["candidateHash"] as? String
@@ -84,18 +104,18 @@ struct BackingdCLITests {
         #expect((result.json?["encoded"] as? String)?.hasSuffix("0c0405060000000000000000") == true)
     }
 
-    @Test func candidateHashNamesTheBadField() throws {
+    @Test func candidateHashNamesTheBadField() async throws {
         let bad = Self.receipt.replacingOccurrences(
             of: "0xcafaf4adaf3920beca6db486d8ee24759066fcc25bd7953e2a4bd4f71c36f9cd", with: "0xcafaf4")
-        let result = try Self.run(["candidate", "hash", "-"], stdin: bad)
+        let result = try await Self.run(["candidate", "hash", "-"], stdin: bad)
         #expect(result.status != 0)
         #expect(result.stderr.contains("descriptor.povHash: expected 32 bytes, got 3"))
     }
 
-    @Test func statementSignProducesAStatementTheKeyVerifies() throws {
+    @Test func statementSignProducesAStatementTheKeyVerifies() async throws {
         let parent = "0x" + String(repeating: "05", count: 32)
         let hash = "0x5ca19765ded5cf6d8d8278f439de0fbe57e6a97d94588b2c37643cb70bb9d9ec"
-        let result = try Self.run([
+        let result = try await Self.run([
             "statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", parent, "--validator-index", "2",
             "--valid", hash,
         ])
@@ -105,7 +125,7 @@ struct BackingdCLITests {
         let signature = try #require(result.json?["signature"] as? String)
         #expect(signature.count == 130)
 
-        let seconded = try Self.run(
+        let seconded = try await Self.run(
             [
                 "statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent", parent, "--validator-index",
                 "2", "--seconded", "-",
@@ -115,8 +135,8 @@ struct BackingdCLITests {
         #expect((seconded.json?["payload"] as? [String: Any])?["seconded"] != nil)
     }
 
-    @Test func statementSignNeedsExactlyOneStatementKind() throws {
-        let result = try Self.run([
+    @Test func statementSignNeedsExactlyOneStatementKind() async throws {
+        let result = try await Self.run([
             "statement", "sign", "--suri", "//Charlie", "--session", "1", "--parent",
             "0x" + String(repeating: "05", count: 32), "--validator-index", "2",
         ])
@@ -129,8 +149,9 @@ struct BackingdCLITests {
           "relayParentStorageRoot": "0x\(String(repeating: "00", count: 32))", "maxPovSize": 1024}}
         """
 
-    @Test func candidateErasureRootOfTheBackingTestCandidate() throws {
-        let result = try Self.run(["candidate", "erasure-root", "--validators", "6", "-"], stdin: Self.availableData)
+    @Test func candidateErasureRootOfTheBackingTestCandidate() async throws {
+        let result = try await Self.run(
+            ["candidate", "erasure-root", "--validators", "6", "-"], stdin: Self.availableData)
         #expect(result.status == 0)
         #expect(
             result.json?["erasureRoot"] as? String
@@ -139,21 +160,22 @@ struct BackingdCLITests {
         #expect(result.json?["chunkLength"] as? Int == 24)
         #expect(result.json?["chunks"] == nil)
 
-        let withChunks = try Self.run(
+        let withChunks = try await Self.run(
             ["candidate", "erasure-root", "--validators", "6", "--chunks", "-"], stdin: Self.availableData)
         let chunks = try #require(withChunks.json?["chunks"] as? [String])
         #expect(chunks.count == 6)
         #expect(chunks.first == "0x0c010c070000000000000000000000000000000000000004")
     }
 
-    @Test func candidateErasureRootRefusesABadValidatorCountOrField() throws {
-        let one = try Self.run(["candidate", "erasure-root", "--validators", "1", "-"], stdin: Self.availableData)
+    @Test func candidateErasureRootRefusesABadValidatorCountOrField() async throws {
+        let one = try await Self.run(
+            ["candidate", "erasure-root", "--validators", "1", "-"], stdin: Self.availableData)
         #expect(one.status == 64)
         #expect(one.stderr.contains("need at least 2 validators, got 1"))
         #expect(one.stdout.isEmpty)
 
         let bad = Self.availableData.replacingOccurrences(of: "\"0x070809\"", with: "\"0x0708z9\"")
-        let field = try Self.run(["candidate", "erasure-root", "--validators", "6", "-"], stdin: bad)
+        let field = try await Self.run(["candidate", "erasure-root", "--validators", "6", "-"], stdin: bad)
         #expect(field.status == 64)
         #expect(field.stderr.contains("validationData.parentHead"))
     }

@@ -15,9 +15,9 @@ struct CollateCLITests {
         let candidateHash: H256
     }
 
-    @Test func collatePrintsASignedCandidateWhoseHashesAgree() throws {
+    @Test func collatePrintsASignedCandidateWhoseHashesAgree() async throws {
         let relayParent = "0x" + String(repeating: "ab", count: 32)
-        let result = try BackingdCLITests.run([
+        let result = try await BackingdCLITests.run([
             "collate", "--para", "100", "--add", "7", "--collator", "//Two", "--relay-parent", relayParent,
             "--relay-parent-number", "12", "--validators", "4",
         ])
@@ -38,8 +38,8 @@ struct CollateCLITests {
         #expect(output.commitments.headData == expected.headData)
     }
 
-    @Test func collateRefusesAStateThatIsNotTheParents() throws {
-        let result = try BackingdCLITests.run(["collate", "--add", "1", "--state", "5"])
+    @Test func collateRefusesAStateThatIsNotTheParents() async throws {
+        let result = try await BackingdCLITests.run(["collate", "--add", "1", "--state", "5"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("post_state"))
     }

@@ -31,14 +31,14 @@ struct SigningHistoryCLITests {
         return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 
-    @Test func importThenExportGivesTheRecordsBackAndAConflictExitsOneNamingTheRecord() throws {
+    @Test func importThenExportGivesTheRecordsBackAndAConflictExitsOneNamingTheRecord() async throws {
         let data = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let records = [Self.record("seconded", 1), Self.record("valid", 2)]
-        let imported = try BackingdCLITests.run(
+        let imported = try await BackingdCLITests.run(
             ["signing-history", "import", "-", "--data-dir", data], stdin: try Self.document(records))
         #expect(imported.status == 0, "\(imported.stderr)")
-        let exported = try BackingdCLITests.run(["signing-history", "export", "--data-dir", data])
+        let exported = try await BackingdCLITests.run(["signing-history", "export", "--data-dir", data])
         #expect(exported.status == 0, "\(exported.stderr)")
         #expect(exported.json?["format"] as? String == "backingd-signing-history/1")
         #expect(exported.json?["validator"] as? String == Self.alice.publicKey.hex)
@@ -46,7 +46,7 @@ struct SigningHistoryCLITests {
         #expect(kinds?.sorted() == ["seconded", "valid"])
 
         // Seconding another candidate at the same relay parent conflicts with the first record.
-        let conflicting = try BackingdCLITests.run(
+        let conflicting = try await BackingdCLITests.run(
             ["signing-history", "import", "-", "--data-dir", data],
             stdin: try Self.document([Self.record("seconded", 3)]))
         #expect(conflicting.status == 1)
@@ -54,35 +54,35 @@ struct SigningHistoryCLITests {
 
         // Another validator's history, and a malformed document.
         let bob = Sr25519Keypair.dev("Bob")
-        let foreign = try BackingdCLITests.run(
+        let foreign = try await BackingdCLITests.run(
             ["signing-history", "import", "-", "--data-dir", data],
             stdin: try Self.document([Self.record("valid", 4, by: bob)], validator: bob))
         #expect(foreign.status == 1)
         #expect(foreign.stderr.contains("validator"), "\(foreign.stderr)")
-        let malformed = try BackingdCLITests.run(
+        let malformed = try await BackingdCLITests.run(
             ["signing-history", "import", "-", "--data-dir", data],
             stdin: #"{"format": "backingd-signing-history/1", "validator": "0x12", "records": []}"#)
         #expect(malformed.status == 1)
         #expect(malformed.stderr.contains("validator"), "\(malformed.stderr)")
     }
 
-    @Test func serveRefusesADataDirectoryWhoseHistoryBelongsToAnotherKey() throws {
+    @Test func serveRefusesADataDirectoryWhoseHistoryBelongsToAnotherKey() async throws {
         let data = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let imported = try BackingdCLITests.run(
+        let imported = try await BackingdCLITests.run(
             ["signing-history", "import", "-", "--data-dir", data], stdin: try Self.document([Self.record("valid", 2)]))
         #expect(imported.status == 0, "\(imported.stderr)")
-        let serve = try BackingdCLITests.run([
+        let serve = try await BackingdCLITests.run([
             "serve", "--validator-seed", "//Bob", "--data-dir", data, "--listen", "127.0.0.1:0",
         ])
         #expect(serve.status != 0)
         #expect(serve.stderr.contains("signing history belongs to validator"), "\(serve.stderr)")
     }
 
-    @Test func exportOfADataDirectoryWithoutHistoryExitsOne() throws {
+    @Test func exportOfADataDirectoryWithoutHistoryExitsOne() async throws {
         let data = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let exported = try BackingdCLITests.run(["signing-history", "export", "--data-dir", data])
+        let exported = try await BackingdCLITests.run(["signing-history", "export", "--data-dir", data])
         #expect(exported.status == 1)
         #expect(exported.stderr.contains("no signing history"), "\(exported.stderr)")
     }

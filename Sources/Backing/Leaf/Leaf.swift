@@ -124,7 +124,7 @@ public enum LeafError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .alreadyActive(let hash): "leaf \(hash) is already active"
+        case .alreadyActive(let hash): "leaf \(hash) is already active with other runtime data"
         case .unknownLeaf(let hash): "no active leaf \(hash)"
         case .invalidRuntimeData(let field, let reason): "\(field): \(reason)"
         }
