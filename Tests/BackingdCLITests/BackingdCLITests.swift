@@ -21,43 +21,48 @@ struct BackingdCLITests {
         }
     }
 
-    /// Runs `backingd` with `arguments` and waits for it to exit. The waiting (pipe reads, `waitUntilExit`)
-    /// blocks a thread of its own, never one of Swift concurrency's few: blocked there, it stalled every
-    /// other suite's timers (a PVF watchdog of 200 ms took 11 s on a 2-core machine).
-    static func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Swift.Result { try runBlocking(arguments, stdin: stdin) })
-            }
-        }
-    }
-
-    private static func runBlocking(_ arguments: [String], stdin: String?) throws -> Result {
+    /// A launched `backingd` and its pipes, handed to the thread that waits for it.
+    final class Launched: @unchecked Sendable {
+        // Safe because: built before the hand-over and then used by the waiting thread alone.
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try launchSerially(process)
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
+    }
+
+    /// Runs `backingd` with `arguments` and waits for it to exit. It is launched from the caller, as the
+    /// end-to-end tests launch theirs (one at a time: `launchSerially`); the waiting (pipe reads,
+    /// `waitUntilExit`) blocks a thread of its own, never one of Swift concurrency's few: blocked there,
+    /// it stalled every other suite's timers (a 200 ms PVF watchdog answered after 11 s on 2 cores).
+    static func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        let launched = Launched()
+        launched.process.executableURL = executable
+        launched.process.arguments = arguments
+        launched.process.standardOutput = launched.out
+        launched.process.standardError = launched.err
+        launched.process.standardInput = launched.input
+        try launchSerially(launched.process)
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: waitForExit(launched, stdin: stdin)) }
+        }
+    }
+
+    private static func waitForExit(_ launched: Launched, stdin: String?) -> Result {
+        if let stdin { launched.input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? launched.input.fileHandleForWriting.close()
         // Standard error is drained on another thread so that neither pipe can fill up and stall the child.
         let stderrData = Mutex(Data())
         let drained = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
+            let data = launched.err.fileHandleForReading.readDataToEndOfFile()
             stderrData.withLock { $0 = data }
             drained.signal()
         }
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stdoutData = launched.out.fileHandleForReading.readDataToEndOfFile()
         drained.wait()
-        process.waitUntilExit()
+        launched.process.waitUntilExit()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            status: launched.process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData.withLock { $0 }, as: UTF8.self))
     }
 

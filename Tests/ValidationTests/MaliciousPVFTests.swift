@@ -33,8 +33,10 @@ import WAT
         let (outcome, elapsed) = await outcome(
             of: try Fixture.module("(loop (br 0)) (i64.const 0)"), timeout: .milliseconds(200))
         #expect(outcome == .invalid(.timeout))
-        // Bounded, not fast: a loaded 2-core CI machine may take a few times the 200 ms limit.
-        #expect(elapsed < .seconds(10), "took \(elapsed)")
+        // Bounded, not fast: an endless loop ends only by the limit, which `.timeout` proves. The awaiting
+        // test needs one of Swift concurrency's two threads on a 2-core machine, and the decoder fuzz tests
+        // hold both for ~11 s each in a debug build (10.4–11.6 s seen here), hence the generous bound.
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
     }
 
     @Test func growingMemoryWithoutEndHitsTheLimitAndTraps() async throws {

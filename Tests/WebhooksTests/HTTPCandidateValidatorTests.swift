@@ -73,9 +73,9 @@ struct HTTPCandidateValidatorTests {
         let elapsed = ContinuousClock.now - start
         #expect(Self.isFailure(outcome), "expected a failure, got \(outcome)")
         // The receiver never answers (until it stops, after this), so any answer at all is the timeout's;
-        // the limit is 1.1 s here, and the bound leaves room for the whole suite loading both cores (the
-        // crash tests' restarts included: 5.0–5.2 s seen there).
-        #expect(elapsed < .seconds(15), "took \(elapsed)")
+        // the limit is 1.1 s here. The awaiting test needs one of Swift concurrency's two threads on a 2-core
+        // machine, which other suites' long synchronous tests can hold for ~11 s: hence the generous bound.
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
     }
 
     @Test(arguments: [
