@@ -7,7 +7,8 @@ import Webhooks
 
 /// What the route handlers share: the engine, the outbox, the stores.
 struct ServiceContext: Sendable {
-    let subsystem: BackingSubsystem
+    /// Reached through ``engine()``, which keeps the routes out while the leaves are being restored.
+    private let subsystem: BackingSubsystem
     let outbox: WebhookOutbox
     let availability: any AvailabilityStore
     let validationCode: any ValidationCodeStore
@@ -21,15 +22,29 @@ struct ServiceContext: Sendable {
         try JSONInput.decode(T.self, from: request.body)
     }
 
-    /// The job of the active leaf `hash`, or a 404 problem (503 while the leaves are being restored).
-    func job(_ hash: Hash) async throws -> BackingJob {
-        try requireReady()
-        return try await subsystem.job(hash)
+    init(
+        subsystem: BackingSubsystem, outbox: WebhookOutbox, availability: any AvailabilityStore,
+        validationCode: any ValidationCodeStore, readiness: Readiness, metricsText: @escaping @Sendable () -> [UInt8],
+        openAPI: [UInt8]
+    ) {
+        self.subsystem = subsystem
+        self.outbox = outbox
+        self.availability = availability
+        self.validationCode = validationCode
+        self.readiness = readiness
+        self.metricsText = metricsText
+        self.openAPI = openAPI
     }
 
-    /// Throws a 503 problem with `Retry-After` until the journal's leaves are restored.
-    func requireReady() throws {
+    /// The engine, or a 503 problem with `Retry-After` until the journal's leaves are restored.
+    func engine() throws -> BackingSubsystem {
         guard readiness.isReady else { throw RestoringProblem() }
+        return subsystem
+    }
+
+    /// The job of the active leaf `hash`, or a 404 problem (503 while the leaves are being restored).
+    func job(_ hash: Hash) async throws -> BackingJob {
+        try await engine().job(hash)
     }
 
     /// A 32-byte hash from a path parameter, or a 400 problem.

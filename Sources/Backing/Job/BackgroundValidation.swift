@@ -36,6 +36,9 @@ struct BackgroundValidation: Sendable {
     let ports: BackingPorts
     let limiter: ValidationLimiter
     let timeout: Duration
+    /// Look in the availability store before fetching (a validation resumed after a restart: the PoV may
+    /// have been stored before the crash). Live validations never find theirs there, so they skip it.
+    let povMayBeStored: Bool
     let logger: Logger
 
     enum Outcome: Sendable {
@@ -50,8 +53,7 @@ struct BackgroundValidation: Sendable {
         case .ready(let given):
             pov = given
         case .fetch(let validator, let povHash):
-            // After a restart the PoV may be ours already: stored before the crash, its statement not yet.
-            if let stored = await ports.availabilityStore.availableData(for: candidateHash),
+            if povMayBeStored, let stored = await ports.availabilityStore.availableData(for: candidateHash),
                 stored.data.pov.hash == povHash
             {
                 pov = stored.data.pov

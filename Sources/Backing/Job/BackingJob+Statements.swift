@@ -179,8 +179,7 @@ extension BackingJob {
                 statement: .valid(kind), validatorIndex: statement.validatorIndex,
                 validatorPublic: leaf.validators[index],
                 signature: statement.signature)
-            // Straight into this turn's messages (nothing is sent while replaying: see `receipt`).
-            pendingMessages.append(
+            emit(
                 .disputeStatements(
                     DisputeStatementImport(
                         candidateHash: hash, candidateReceipt: receipt, session: leaf.sessionIndex,
@@ -207,8 +206,7 @@ extension BackingJob {
                 metrics.candidatesBacked.increment()
                 logger.info(
                     "candidate backed", metadata: ["candidate": "\(summary.candidate)", "para": "\(summary.groupId)"])
-                pendingMessages.append(
-                    .provisionerBacked(relayParent: leaf.hash, candidate: attested.candidate.plainReceipt))
+                emit(.provisionerBacked(relayParent: leaf.hash, candidate: attested.candidate.plainReceipt))
             }
         }
         for (offender, found) in table.drainMisbehaviors() {
@@ -216,7 +214,7 @@ extension BackingJob {
             misbehaviours.append(LeafState.MisbehaviorReport(validatorIndex: offender, misbehavior: misbehavior))
             if !replaying {
                 logger.warning("misbehaviour", metadata: ["validator": "\(offender)", "kind": "\(misbehavior.kind)"])
-                pendingMessages.append(
+                emit(
                     .provisionerMisbehavior(relayParent: leaf.hash, validatorIndex: offender, misbehavior: misbehavior))
             }
         }

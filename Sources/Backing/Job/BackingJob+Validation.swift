@@ -21,7 +21,7 @@ extension BackingJob {
         guard awaitingValidation.insert(hash).inserted else { return false }
         let start = ValidationStart(candidate: candidate, hash: hash, source: source, purpose: purpose)
         if replaying {
-            replayedValidations.append((hash, start))
+            replayedValidations.append(start)
         } else {
             spawnValidation(start)
         }
@@ -29,13 +29,15 @@ extension BackingJob {
     }
 
     /// Runs one validation in a background task that reports to ``handle(_:)``.
-    func spawnValidation(_ start: ValidationStart) {
+    /// - Parameter resumed: the validation was in flight at the last stop, so the PoV may be in the
+    ///   availability store already.
+    func spawnValidation(_ start: ValidationStart, resumed: Bool = false) {
         let hash = start.hash
         let purpose = start.purpose
         let work = BackgroundValidation(
             candidate: start.candidate, candidateHash: hash, relayParent: leaf.hash, source: start.source,
             validatorKeys: leaf.validators, paraState: leaf.paras[start.candidate.descriptor.paraId], ports: ports,
-            limiter: limiter, timeout: configuration.backingTimeout, logger: logger)
+            limiter: limiter, timeout: configuration.backingTimeout, povMayBeStored: resumed, logger: logger)
         backgroundTasks[hash] = Task.detached { [weak self] in
             guard let outcome = await work.run() else {
                 await self?.backgroundValidationEnded(hash)

@@ -53,7 +53,7 @@ public actor BackingJob {
     var replaying = false
     /// Validations started during the replay and not concluded in it, in start order: they were in
     /// flight at the crash and run again once the replay ends.
-    var replayedValidations: [(hash: CandidateHash, start: ValidationStart)] = []
+    var replayedValidations: [ValidationStart] = []
 
     init(
         leaf: Leaf, keypair: Sr25519Keypair?, ports: BackingPorts, signingGuard: SigningGuard,
@@ -200,10 +200,10 @@ public actor BackingJob {
 
     // MARK: Effects
 
-    /// Queues outgoing messages for the end of this turn (none while replaying: they were sent).
-    func emit(_ messages: OutboundMessage...) {
+    /// Queues an outgoing message for the end of this turn (none while replaying: it was sent).
+    func emit(_ message: OutboundMessage) {
         guard !replaying else { return }
-        pendingMessages += messages
+        pendingMessages.append(message)
     }
 
     /// Journals an input of this job for the end of this turn (none while replaying).
@@ -242,9 +242,9 @@ public actor BackingJob {
         replaying = false
         let resumed = replayedValidations
         replayedValidations = []
-        for (hash, start) in resumed {
-            logger.info("validation in flight at the last stop starts again", metadata: ["candidate": "\(hash)"])
-            spawnValidation(start)
+        for start in resumed {
+            logger.info("validation in flight at the last stop starts again", metadata: ["candidate": "\(start.hash)"])
+            spawnValidation(start, resumed: true)
         }
         commitEffects()
     }

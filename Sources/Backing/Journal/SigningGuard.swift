@@ -28,6 +28,12 @@ public struct SigningRecord: Sendable, Equatable, Hashable, Codable {
         self.signature = signature
     }
 
+    /// The bytes ``signature`` covers: the compact statement in (session, relay parent).
+    public var signingPayload: [UInt8] {
+        let compact: CompactStatement = kind == .seconded ? .seconded(candidateHash) : .valid(candidateHash)
+        return compact.signingPayload(SigningContext(sessionIndex: sessionIndex, parentHash: relayParent))
+    }
+
     /// Where a conflict can arise: one validator's statements at one relay parent of one session.
     struct Scope: Hashable {
         let validator: ValidatorId
@@ -83,9 +89,8 @@ public final class SigningGuard: Sendable {
 
     /// - Parameter records: the durable history (every validator key it holds).
     public init(records: [SigningRecord] = []) {
-        var history: [SigningRecord.Scope: [SigningRecord]] = [:]
-        for record in records { history[record.scope, default: []].append(record) }
-        self.history = Mutex(history)
+        history = Mutex([:])
+        remember(records)
     }
 
     /// Signs `statement` as validator `index` in `context`, unless that would conflict with what we

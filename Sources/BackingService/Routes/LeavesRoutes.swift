@@ -8,16 +8,14 @@ enum LeavesRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.post, "/v1/leaves", mutating: true) { request in
             let leaf = try context.decode(Leaf.self, from: request)
-            try context.requireReady()
             // The same runtime data again (a harness re-posting after a restart) finds the leaf as it is.
-            let (job, created) = try await context.subsystem.activation(of: leaf)
+            let (job, created) = try await context.engine().activation(of: leaf)
             await context.commitEvents()
             return .json(await job.state(), status: created ? 201 : 200)
         }
         router.route(.get, "/v1/leaves", accepts: nil) { _ in
-            try context.requireReady()
             var states: [LeafState] = []
-            for job in await context.subsystem.activeJobs { states.append(await job.state()) }
+            for job in try await context.engine().activeJobs { states.append(await job.state()) }
             return .json(states)
         }
         router.route(.get, "/v1/leaves/{hash}", accepts: nil) { request in
@@ -25,8 +23,7 @@ enum LeavesRoutes {
             return .json(await job.state())
         }
         router.route(.delete, "/v1/leaves/{hash}", accepts: nil, mutating: true) { request in
-            try context.requireReady()
-            try await context.subsystem.deactivate(context.hashParameter(request, "hash"))
+            try await context.engine().deactivate(context.hashParameter(request, "hash"))
             await context.commitEvents()
             return .noContent()
         }

@@ -134,6 +134,14 @@ enum JournalTables {
         }
         return try? ValidatorId([UInt8](data))
     }
+
+    /// Makes the signing history `validator`'s unless it belongs to another key already.
+    /// - Returns: that other key (nothing is changed), or `nil` when the history is `validator`'s now.
+    static func claimHistory(for validator: ValidatorId, in db: Database) throws -> ValidatorId? {
+        if let owner = try historyValidator(in: db) { return owner == validator ? nil : owner }
+        try db.execute(sql: "INSERT INTO signing_validator (validator) VALUES (?)", arguments: [Data(validator.bytes)])
+        return nil
+    }
 }
 
 /// A journal or signing-history row that cannot be read back.

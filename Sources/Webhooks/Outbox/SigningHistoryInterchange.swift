@@ -79,10 +79,7 @@ public enum SigningHistoryInterchange {
         }
         let incoming = document.signingRecords
         for (index, record) in incoming.enumerated() {
-            let context = SigningContext(sessionIndex: record.sessionIndex, parentHash: record.relayParent)
-            let compact: CompactStatement =
-                record.kind == .seconded ? .seconded(record.candidateHash) : .valid(record.candidateHash)
-            guard document.validator.isValidSignature(record.signature, for: compact.signingPayload(context)) else {
+            guard document.validator.isValidSignature(record.signature, for: record.signingPayload) else {
                 throw Failure(
                     description:
                         "records[\(index)].signature: not \(document.validator)'s signature over \(record.kind) \(record.candidateHash) at relay parent \(record.relayParent), session \(record.sessionIndex)"
@@ -92,7 +89,8 @@ public enum SigningHistoryInterchange {
         let store = try open(dataDirectory)
         defer { try? store.close() }
         return try await store.write { db in
-            if let owner = try JournalTables.historyValidator(in: db), owner != document.validator {
+            // Claimed in this transaction: a refused record below undoes the claim too.
+            if let owner = try JournalTables.claimHistory(for: document.validator, in: db) {
                 throw Failure(
                     description:
                         "validator: the file's history belongs to \(document.validator), the data directory's to \(owner)"
@@ -112,9 +110,6 @@ public enum SigningHistoryInterchange {
                 known.append(record)
                 added += 1
             }
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO signing_validator (validator) VALUES (?)",
-                arguments: [Data(document.validator.bytes)])
             return added
         }
     }

@@ -191,14 +191,9 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// - Throws: ``JournalError/foreignValidator(history:configured:)`` when it belongs to another key.
     public func claimSigningHistory(for validator: ValidatorId) async throws {
         try await store.write { db in
-            if let owner = try JournalTables.historyValidator(in: db) {
-                guard owner == validator else {
-                    throw JournalError.foreignValidator(history: owner, configured: validator)
-                }
-                return
+            if let owner = try JournalTables.claimHistory(for: validator, in: db) {
+                throw JournalError.foreignValidator(history: owner, configured: validator)
             }
-            try db.execute(
-                sql: "INSERT INTO signing_validator (validator) VALUES (?)", arguments: [Data(validator.bytes)])
         }
     }
 
