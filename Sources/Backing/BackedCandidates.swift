@@ -3,12 +3,13 @@ public import StatementTable
 
 /// Builds the relay chain's `BackedCandidate` from an attested candidate (`table_attested_to_backed`).
 public enum BackedCandidates {
-    /// Orders the votes by the voters' positions in the para's backing group and sets the matching bits,
-    /// so that the i-th set bit belongs to the i-th vote.
+    /// Orders the votes by the voters' positions in the candidate's backing group and sets the matching
+    /// bits, so that the i-th set bit belongs to the i-th vote. At a leaf with a claim queue the answer
+    /// names its core, and with ElasticScalingMVP on the core index follows the group bits.
     ///
-    /// - Returns: `nil` when the para has no group or a voter is not in it (a logic error upstream).
+    /// - Returns: `nil` when the candidate has no group or a voter is not in it (a logic error upstream).
     public static func make(from attested: AttestedCandidate<TableContext>, context: TableContext) -> BackedCandidate? {
-        guard let group = context.groups[attested.groupId] else { return nil }
+        guard let group = context.members(of: attested.groupId), let core = attested.groupId.core else { return nil }
         var positioned: [(position: Int, vote: ValidityAttestation)] = []
         var bits = BitVec(count: group.count)
         for (authority, attestation) in attested.validityVotes {
@@ -22,7 +23,11 @@ public enum BackedCandidates {
             positioned.append((position, vote))
         }
         positioned.sort { $0.position < $1.position }
-        return BackedCandidate(
-            candidate: attested.candidate, validityVotes: positioned.map(\.vote), validatorIndices: bits)
+        let scheduling = context.scheduling
+        var backed = BackedCandidate(
+            candidate: attested.candidate, validityVotes: positioned.map(\.vote), groupBits: bits, coreIndex: core,
+            injectingCoreIndex: scheduling.injectsCoreIndex)
+        if !scheduling.hasClaimQueue { backed.coreIndex = nil }
+        return backed
     }
 }

@@ -114,10 +114,20 @@ extension BackingJob {
         guard let summary = importStatement(statement, subject: subject) else {
             return StatementOutcome(candidateHash: hash, summary: nil)
         }
-        if summary.groupId == assignment, canIssueStatements {
+        if isOurs(summary.groupId), canIssueStatements {
             considerValidation(after: statement, subject: subject)
         }
-        return StatementOutcome(candidateHash: hash, summary: summary)
+        return StatementOutcome(
+            candidateHash: hash,
+            summary: Summary(
+                candidate: summary.candidate, groupId: summary.groupId.paraId, validityVotes: summary.validityVotes))
+    }
+
+    /// Whether candidates of `group` are ours to validate: our para, and at a leaf with a claim queue our
+    /// core (of a para's several cores, each group validates the candidates of its own).
+    func isOurs(_ group: TableGroup) -> Bool {
+        guard group.paraId == assignment else { return false }
+        return !context.scheduling.hasClaimQueue || group.core == localCore
     }
 
     /// Starts (or queues a fallback for) validation of our para's candidate after a foreign statement
@@ -161,8 +171,9 @@ extension BackingJob {
 
     /// Imports a statement into the table and sends what follows from it, in the seed's order: the
     /// dispute-coordinator notification, the backed candidate (once), then any misbehaviour reports.
-    func importStatement(_ statement: SignedFullStatement, subject: StatementSubject) -> Summary<CandidateHash, ParaId>?
-    {
+    func importStatement(_ statement: SignedFullStatement, subject: StatementSubject) -> Summary<
+        CandidateHash, TableGroup
+    >? {
         let index = Int(statement.validatorIndex.rawValue)
         guard index < leaf.validators.count else { return nil }
         let hash = subject.hash

@@ -19,7 +19,8 @@ public actor BackingJob {
     public nonisolated let signingContext: SigningContext
     /// Our validator index and key, when our key is in the leaf's validator set.
     public nonisolated let localValidator: (index: ValidatorIndex, keypair: Sr25519Keypair)?
-    /// The para whose group we are in, and the collator its core requires, if any.
+    /// The core whose backing group we are in, its para, and the collator it requires, if any.
+    public nonisolated let localCore: CoreIndex?
     public nonisolated let assignment: ParaId?
     public nonisolated let requiredCollator: CollatorId?
     nonisolated let context: TableContext
@@ -72,25 +73,14 @@ public actor BackingJob {
         } else {
             localValidator = nil
         }
-        var groups: [ParaId: [ValidatorIndex]] = [:]
-        var assignment: ParaId?
-        var requiredCollator: CollatorId?
-        let cores = leaf.availabilityCores.count
-        for (index, core) in leaf.availabilityCores.enumerated() {
-            // Occupied cores carry no new assignment for backing in this version.
-            guard case .scheduled(let scheduled) = core else { continue }
-            let group = leaf.groupRotationInfo.groupForCore(CoreIndex(UInt32(index)), cores: cores)
-            guard Int(group.rawValue) < leaf.validatorGroups.count else { continue }
-            let members = leaf.validatorGroups[Int(group.rawValue)]
-            groups[scheduled.paraId] = members
-            if let local = localValidator?.index, members.contains(local) {
-                assignment = scheduled.paraId
-                requiredCollator = scheduled.collator
-            }
+        let scheduling = LeafScheduling(leaf)
+        let localCore = localValidator.flatMap { local in
+            scheduling.groupOfCore.filter { $0.value.contains(local.index) }.keys.max()
         }
-        self.assignment = assignment
-        self.requiredCollator = requiredCollator
-        context = TableContext(groups: groups, minimumBackingVotes: leaf.minimumBackingVotes)
+        self.localCore = localCore
+        assignment = localCore.flatMap { scheduling.paraOfCore[$0] }
+        requiredCollator = localCore.flatMap { scheduling.requiredCollatorOfCore[$0] }
+        context = TableContext(scheduling: scheduling, minimumBackingVotes: leaf.minimumBackingVotes)
         disabled = Set(leaf.disabledValidators)
         self.ports = ports
         self.signingGuard = signingGuard
@@ -134,6 +124,15 @@ public actor BackingJob {
             guard !stopped else { return refuse("the leaf is no longer active") }
             guard let assignment, candidate.descriptor.paraId == assignment else {
                 return refuse("para \(candidate.descriptor.paraId) is not our assignment")
+            }
+            do throws(CandidateRuleViolation) {
+                try context.scheduling.check(candidate.descriptor, expectedCore: localCore)
+            } catch {
+                // As the collator protocol rejects such a collation: reported to the collator, not validated.
+                logger.info(
+                    "candidate breaks a descriptor rule", metadata: ["candidate": "\(hash)", "rule": "\(error.rule)"])
+                emit(.collatorInvalid(relayParent: leaf.hash, candidate: candidate))
+                return refuse(error.description)
             }
             guard canIssueStatements else { return refuse("our validator is disabled at this leaf") }
             guard seconded == nil else { return refuse("already seconded a candidate at this leaf") }
@@ -180,15 +179,34 @@ public actor BackingJob {
 
     /// A snapshot of what the job knows.
     public func state() -> LeafState {
-        LeafState(
+        let scheduling = context.scheduling
+        // Core indices are shown at leaves with a claim queue; a v0.9.12 leaf answers as it always did.
+        let showsCores = scheduling.hasClaimQueue
+        return LeafState(
             hash: leaf.hash, number: leaf.number, sessionIndex: leaf.sessionIndex,
             validatorIndex: localValidator?.index,
-            assignment: assignment.map { LeafState.Assignment(paraId: $0, requiredCollator: requiredCollator) },
-            groups: Dictionary(uniqueKeysWithValues: context.groups.map { (String($0.key.rawValue), $0.value) }),
+            assignment: assignment.map {
+                LeafState.Assignment(
+                    paraId: $0, requiredCollator: requiredCollator, coreIndex: showsCores ? localCore : nil)
+            },
+            groups: Dictionary(
+                uniqueKeysWithValues: Set(scheduling.paraOfCore.values).compactMap { para in
+                    scheduling.defaultCore(of: para).flatMap { scheduling.groupOfCore[$0] }.map {
+                        (String(para.rawValue), $0)
+                    }
+                }),
+            cores: showsCores
+                ? scheduling.paraOfCore.keys.sorted().compactMap { core in
+                    // Safe because: every core of `paraOfCore` has a group.
+                    LeafState.Core(
+                        coreIndex: core, paraId: scheduling.paraOfCore[core]!, group: scheduling.groupOfCore[core]!)
+                } : nil,
             seconded: seconded,
             candidates: table.candidateDigests.map { hash in
-                LeafState.Candidate(
-                    candidateHash: hash, paraId: table.group(of: hash) ?? 0,
+                let group = table.group(of: hash)
+                return LeafState.Candidate(
+                    candidateHash: hash, paraId: group?.paraId ?? 0,
+                    coreIndex: showsCores ? group?.core : nil,
                     validityVotes: table.validityVoteCount(hash),
                     backed: backed.contains(hash))
             },

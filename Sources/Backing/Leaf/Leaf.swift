@@ -2,7 +2,9 @@ public import Primitives
 
 /// A relay-chain leaf to activate, with what the runtime answers at it (contract `Leaf`): the
 /// validators, their groups and rotation, the session, the availability cores, and optionally the
-/// per-para state validation needs, a minimum backing vote count and the disabled validators.
+/// per-para state validation needs, a minimum backing vote count, the disabled validators, and today's
+/// scheduling data (claim queue, node features, scheduling lookahead). Without the last three the leaf
+/// is a v0.9.12 leaf and behaves exactly as one.
 public struct Leaf: Codable, Sendable, Equatable {
     public var hash: Hash
     public var number: BlockNumber
@@ -19,11 +21,19 @@ public struct Leaf: Codable, Sendable, Equatable {
     public var minimumBackingVotes: UInt32?
     /// Validators whose statements are ignored; a disabled local validator neither seconds nor attests.
     public var disabledValidators: [ValidatorIndex]
+    /// Runtime API `ClaimQueue`: when given, each core backs the para at position 0 of its queue instead
+    /// of what `availabilityCores` schedules.
+    public var claimQueue: ClaimQueue?
+    /// Runtime API `NodeFeatures` for the session (CandidateReceiptV2, ElasticScalingMVP, …).
+    public var nodeFeatures: NodeFeatures?
+    /// The claim queue's length per core (`DEFAULT_SCHEDULING_LOOKAHEAD` = 3 when left out).
+    public var schedulingLookahead: UInt32?
 
     public init(
         hash: Hash, number: BlockNumber, sessionIndex: SessionIndex, validators: [ValidatorId],
         validatorGroups: [[ValidatorIndex]], groupRotationInfo: GroupRotationInfo, availabilityCores: [CoreState],
-        paras: [ParaId: ParaState] = [:], minimumBackingVotes: UInt32? = nil, disabledValidators: [ValidatorIndex] = []
+        paras: [ParaId: ParaState] = [:], minimumBackingVotes: UInt32? = nil, disabledValidators: [ValidatorIndex] = [],
+        claimQueue: ClaimQueue? = nil, nodeFeatures: NodeFeatures? = nil, schedulingLookahead: UInt32? = nil
     ) {
         self.hash = hash
         self.number = number
@@ -35,6 +45,9 @@ public struct Leaf: Codable, Sendable, Equatable {
         self.paras = paras
         self.minimumBackingVotes = minimumBackingVotes
         self.disabledValidators = disabledValidators
+        self.claimQueue = claimQueue
+        self.nodeFeatures = nodeFeatures
+        self.schedulingLookahead = schedulingLookahead
     }
 
     /// A para's chain state at this leaf, what embedded validation needs.
@@ -52,7 +65,7 @@ public struct Leaf: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case hash, number, sessionIndex, validators, validatorGroups, groupRotationInfo, availabilityCores, paras
-        case minimumBackingVotes, disabledValidators
+        case minimumBackingVotes, disabledValidators, claimQueue, nodeFeatures, schedulingLookahead
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,6 +92,9 @@ public struct Leaf: Codable, Sendable, Equatable {
         self.paras = paras
         minimumBackingVotes = try c.decodeU32IfPresent(forKey: .minimumBackingVotes)
         disabledValidators = try c.decodeIfPresent([ValidatorIndex].self, forKey: .disabledValidators) ?? []
+        claimQueue = try c.decodeIfPresent(ClaimQueue.self, forKey: .claimQueue)
+        nodeFeatures = try c.decodeIfPresent(NodeFeatures.self, forKey: .nodeFeatures)
+        schedulingLookahead = try c.decodeU32IfPresent(forKey: .schedulingLookahead)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -96,6 +112,10 @@ public struct Leaf: Codable, Sendable, Equatable {
         }
         try c.encodeIfPresent(minimumBackingVotes, forKey: .minimumBackingVotes)
         try c.encode(disabledValidators, forKey: .disabledValidators)
+        // Left out when not given, so a v0.9.12 leaf's JSON (and its journal row) is what it always was.
+        try c.encodeIfPresent(claimQueue, forKey: .claimQueue)
+        try c.encodeIfPresent(nodeFeatures, forKey: .nodeFeatures)
+        try c.encodeIfPresent(schedulingLookahead, forKey: .schedulingLookahead)
     }
 
     /// Checks what the runtime would guarantee: every group member is a validator index.
@@ -112,6 +132,15 @@ public struct Leaf: Codable, Sendable, Equatable {
             throw .invalidRuntimeData(
                 field: "disabledValidators[\(i)]",
                 reason: "validator index \(index) out of bounds for \(validators.count) validators")
+        }
+        // With a claim queue there is a core per validator group, as the runtime has.
+        for core in claimQueue?.cores ?? [] where Int(core.rawValue) >= validatorGroups.count {
+            throw .invalidRuntimeData(
+                field: "claimQueue.\(core)",
+                reason: "core \(core) out of bounds for \(validatorGroups.count) cores (one per validator group)")
+        }
+        if let schedulingLookahead, schedulingLookahead == 0 {
+            throw .invalidRuntimeData(field: "schedulingLookahead", reason: "must be at least 1")
         }
     }
 }

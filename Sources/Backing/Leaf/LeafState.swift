@@ -5,32 +5,65 @@ public struct LeafState: Codable, Sendable, Equatable {
     public struct Assignment: Codable, Sendable, Equatable {
         public let paraId: ParaId
         public let requiredCollator: CollatorId?
+        /// Our group's core, at a leaf with a claim queue.
+        public let coreIndex: CoreIndex?
 
-        public init(paraId: ParaId, requiredCollator: CollatorId?) {
+        public init(paraId: ParaId, requiredCollator: CollatorId?, coreIndex: CoreIndex? = nil) {
             self.paraId = paraId
             self.requiredCollator = requiredCollator
+            self.coreIndex = coreIndex
         }
 
-        enum CodingKeys: String, CodingKey { case paraId, requiredCollator }
+        enum CodingKeys: String, CodingKey { case paraId, requiredCollator, coreIndex }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(paraId, forKey: .paraId)
             try c.encode(requiredCollator, forKey: .requiredCollator)
+            try c.encodeIfPresent(coreIndex, forKey: .coreIndex)
+        }
+    }
+
+    /// A core backing a para in the next block, and its group (leaves with a claim queue).
+    public struct Core: Codable, Sendable, Equatable {
+        public let coreIndex: CoreIndex
+        public let paraId: ParaId
+        public let group: [ValidatorIndex]
+
+        public init(coreIndex: CoreIndex, paraId: ParaId, group: [ValidatorIndex]) {
+            self.coreIndex = coreIndex
+            self.paraId = paraId
+            self.group = group
         }
     }
 
     public struct Candidate: Codable, Sendable, Equatable {
         public let candidateHash: CandidateHash
         public let paraId: ParaId
+        /// The core the candidate is backed on, at a leaf with a claim queue.
+        public let coreIndex: CoreIndex?
         public let validityVotes: Int
         public let backed: Bool
 
-        public init(candidateHash: CandidateHash, paraId: ParaId, validityVotes: Int, backed: Bool) {
+        public init(
+            candidateHash: CandidateHash, paraId: ParaId, coreIndex: CoreIndex? = nil, validityVotes: Int, backed: Bool
+        ) {
             self.candidateHash = candidateHash
             self.paraId = paraId
+            self.coreIndex = coreIndex
             self.validityVotes = validityVotes
             self.backed = backed
+        }
+
+        enum CodingKeys: String, CodingKey { case candidateHash, paraId, coreIndex, validityVotes, backed }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(candidateHash, forKey: .candidateHash)
+            try c.encode(paraId, forKey: .paraId)
+            try c.encodeIfPresent(coreIndex, forKey: .coreIndex)
+            try c.encode(validityVotes, forKey: .validityVotes)
+            try c.encode(backed, forKey: .backed)
         }
     }
 
@@ -47,12 +80,14 @@ public struct LeafState: Codable, Sendable, Equatable {
     public let assignment: Assignment?
     /// The backing group of each scheduled para, keyed by para id.
     public let groups: [String: [ValidatorIndex]]
+    /// Every core backing a para next, ascending (leaves with a claim queue; `nil` otherwise).
+    public let cores: [Core]?
     public let seconded: CandidateHash?
     public let candidates: [Candidate]
     public let misbehaviours: [MisbehaviorReport]
 
     enum CodingKeys: String, CodingKey {
-        case hash, number, sessionIndex, validatorIndex, assignment, groups, seconded, candidates, misbehaviours
+        case hash, number, sessionIndex, validatorIndex, assignment, groups, cores, seconded, candidates, misbehaviours
     }
 
     /// Optional fields are written as `null`, so clients see every field.
@@ -64,6 +99,7 @@ public struct LeafState: Codable, Sendable, Equatable {
         try c.encode(validatorIndex, forKey: .validatorIndex)
         try c.encode(assignment, forKey: .assignment)
         try c.encode(groups, forKey: .groups)
+        try c.encodeIfPresent(cores, forKey: .cores)
         try c.encode(seconded, forKey: .seconded)
         try c.encode(candidates, forKey: .candidates)
         try c.encode(misbehaviours, forKey: .misbehaviours)

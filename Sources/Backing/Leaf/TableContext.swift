@@ -1,34 +1,59 @@
 public import Primitives
 public import StatementTable
 
+/// A backing group as the statement table knows it: the para a candidate is for and the core it is
+/// backed on (`nil` when no core backs the para at this leaf, so no validator may back it).
+public struct TableGroup: Hashable, Sendable, CustomStringConvertible {
+    public let paraId: ParaId
+    public let core: CoreIndex?
+
+    public init(paraId: ParaId, core: CoreIndex?) {
+        self.paraId = paraId
+        self.core = core
+    }
+
+    public var description: String { core.map { "para \(paraId) on core \($0)" } ?? "para \(paraId)" }
+}
+
 /// Binds the generic statement table to Polkadot's types for one leaf: validators vote by index on
-/// candidates (by hash) of paras, whose groups come from the leaf's scheduled cores.
+/// candidates (by hash) of paras, each backed by the group of its core.
+///
+/// A candidate's core is its V2 descriptor's where the leaf accepts V2 descriptors (several cores may
+/// back one para: elastic scaling), and otherwise the one core backing its para (v0.9.12: the
+/// scheduled core).
 public struct TableContext: StatementTableContext, Sendable {
     public typealias AuthorityId = ValidatorIndex
     public typealias Digest = CandidateHash
-    public typealias GroupId = ParaId
+    public typealias GroupId = TableGroup
     public typealias Signature = ValidatorSignature
     public typealias Candidate = CommittedCandidateReceipt
 
-    /// The backing group of each para with a scheduled core.
-    public let groups: [ParaId: [ValidatorIndex]]
+    public let scheduling: LeafScheduling
     /// When set, the votes a candidate needs are min(group size, this) instead of a strict majority.
     public let minimumBackingVotes: UInt32?
 
-    public init(groups: [ParaId: [ValidatorIndex]], minimumBackingVotes: UInt32? = nil) {
-        self.groups = groups
+    public init(scheduling: LeafScheduling, minimumBackingVotes: UInt32? = nil) {
+        self.scheduling = scheduling
         self.minimumBackingVotes = minimumBackingVotes
     }
 
     public func candidateDigest(_ candidate: CommittedCandidateReceipt) -> CandidateHash { candidate.hash }
-    public func candidateGroup(_ candidate: CommittedCandidateReceipt) -> ParaId { candidate.descriptor.paraId }
-
-    public func isMember(_ authority: ValidatorIndex, of group: ParaId) -> Bool {
-        groups[group]?.contains(authority) ?? false
+    public func candidateGroup(_ candidate: CommittedCandidateReceipt) -> TableGroup {
+        TableGroup(paraId: candidate.descriptor.paraId, core: scheduling.core(of: candidate.descriptor))
     }
 
-    public func requisiteVotes(for group: ParaId) -> Int {
-        guard let members = groups[group]?.count else { return Int.max }
+    /// The members of `group`: its core's backing group, when that core backs the group's para.
+    public func members(of group: TableGroup) -> [ValidatorIndex]? {
+        guard let core = group.core, scheduling.paraOfCore[core] == group.paraId else { return nil }
+        return scheduling.groupOfCore[core]
+    }
+
+    public func isMember(_ authority: ValidatorIndex, of group: TableGroup) -> Bool {
+        members(of: group)?.contains(authority) ?? false
+    }
+
+    public func requisiteVotes(for group: TableGroup) -> Int {
+        guard let members = members(of: group)?.count else { return Int.max }
         if let minimum = minimumBackingVotes { return min(members, max(1, Int(minimum))) }
         return members / 2 + 1
     }

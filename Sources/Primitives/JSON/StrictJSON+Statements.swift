@@ -69,27 +69,50 @@ extension CommittedCandidateReceipt: StrictJSONDecodable {
 extension CandidateDescriptor: StrictJSONDecodable {
     private static let keys = StrictJSONKeys(
         "paraId", "relayParent", "collator", "persistedValidationDataHash", "povHash", "erasureRoot", "signature",
-        "paraHead", "validationCodeHash")
+        "paraHead", "validationCodeHash", "version", "coreIndex", "sessionIndex", "reserved1", "reserved2")
     /// The 32-byte hash fields, by their position in ``keys``.
     private static let hashFields: [Int: any WritableKeyPath<CandidateDescriptor, H256> & Sendable] = [
         1: \.relayParent, 3: \.persistedValidationDataHash, 4: \.povHash, 5: \.erasureRoot, 7: \.paraHead,
         8: \.validationCodeHash,
     ]
+    /// The keys both field sets share, and each set's own keys.
+    private static let sharedKeys: UInt64 = 0b1_1011_1011
+    private static let strictV1Keys: UInt64 = sharedKeys | 1 << 2 | 1 << 6
+    private static let strictV2Keys: UInt64 = sharedKeys | 0b11111 << 9
 
-    /// Reads the descriptor's nine keys; the collator as hex (an SS58 address goes to Foundation).
+    /// Reads the v1 field set (the collator as hex; an SS58 address goes to Foundation) or the whole v2
+    /// set, as the writer writes them.
     public init?(strictJSON reader: inout StrictJSONReader) {
         var descriptor = CandidateDescriptor()
-        let complete = reader.object(Self.keys) { reader, key in
+        var collator = [UInt8](repeating: 0, count: 32)
+        var signature = [UInt8](repeating: 0, count: 64)
+        let seen = reader.objectKeys(Self.keys) { reader, key in
             switch key {
             case 0:
                 guard let paraId = reader.u32() else { return false }
                 descriptor.paraId = ParaId(paraId)
             case 2:
-                guard let collator = reader.fixed(CollatorId.self) else { return false }
-                descriptor.collator = collator
+                guard let bytes = reader.hex(count: 32) else { return false }
+                collator = bytes
             case 6:
-                guard let signature = reader.fixed(CollatorSignature.self) else { return false }
-                descriptor.signature = signature
+                guard let bytes = reader.hex(count: 64) else { return false }
+                signature = bytes
+            case 9:
+                guard let version = reader.u32(), version <= UInt8.max else { return false }
+                collator[0] = UInt8(version)
+            case 10:
+                guard let core = reader.u32(), core <= UInt16.max else { return false }
+                collator[1] = UInt8(core & 0xff)
+                collator[2] = UInt8(core >> 8)
+            case 11:
+                guard let session = reader.u32() else { return false }
+                for i in 0..<4 { collator[3 + i] = UInt8(truncatingIfNeeded: session >> (8 * i)) }
+            case 12:
+                guard let bytes = reader.hex(count: CandidateDescriptorV2.reserved1Count) else { return false }
+                collator.replaceSubrange(7..., with: bytes)
+            case 13:
+                guard let bytes = reader.hex(count: CandidateDescriptorV2.reserved2Count) else { return false }
+                signature = bytes
             default:
                 // Safe because: every other position of `keys` is in `hashFields`.
                 guard let hash = reader.fixed(H256.self) else { return false }
@@ -97,7 +120,9 @@ extension CandidateDescriptor: StrictJSONDecodable {
             }
             return true
         }
-        guard complete else { return nil }
+        guard seen == Self.strictV1Keys || seen == Self.strictV2Keys else { return nil }
+        descriptor.collator = CollatorId(unchecked: collator)
+        descriptor.signature = CollatorSignature(unchecked: signature)
         self = descriptor
     }
 }

@@ -44,17 +44,26 @@ public struct StrictJSONReader: ~Copyable {
     public mutating func object(
         _ keys: StrictJSONKeys, _ value: (inout StrictJSONReader, Int) -> Bool
     ) -> Bool {
-        guard consume(UInt8(ascii: "{")) else { return false }
+        objectKeys(keys, value) == keys.all
+    }
+
+    /// An object whose keys are some of `keys`, each once, in any order, read as ``object(_:_:)`` reads
+    /// them. - Returns: the set of keys seen (bit `i` for `keys[i]`), or `nil` when the input is not such
+    /// an object.
+    public mutating func objectKeys(
+        _ keys: StrictJSONKeys, _ value: (inout StrictJSONReader, Int) -> Bool
+    ) -> UInt64? {
+        guard consume(UInt8(ascii: "{")) else { return nil }
         var seen: UInt64 = 0
         repeat {
             guard let key = self.key(in: keys), seen & (1 << key) == 0, consume(UInt8(ascii: ":")) else {
-                return false
+                return nil
             }
             seen |= 1 << key
             skipSpace()
-            guard value(&self, key) else { return false }
+            guard value(&self, key) else { return nil }
         } while consume(UInt8(ascii: ","))
-        return consume(UInt8(ascii: "}")) && seen == keys.all
+        return consume(UInt8(ascii: "}")) ? seen : nil
     }
 
     /// An externally tagged enum: an object with exactly one key, one of `keys`; `value(&reader, i)`
@@ -178,7 +187,8 @@ public struct StrictJSONReader: ~Copyable {
 /// The exact key set of an object ``StrictJSONReader`` reads (at most 64 keys).
 public struct StrictJSONKeys: Sendable {
     let names: [[UInt8]]
-    let all: UInt64
+    /// Every key's bit.
+    public let all: UInt64
 
     public init(_ names: String...) {
         precondition(!names.isEmpty && names.count <= 64)
