@@ -9,7 +9,9 @@ public enum BackedCandidates {
     ///
     /// - Returns: `nil` when the candidate has no group or a voter is not in it (a logic error upstream).
     public static func make(from attested: AttestedCandidate<TableContext>, context: TableContext) -> BackedCandidate? {
-        guard let group = context.members(of: attested.groupId), let core = attested.groupId.core else { return nil }
+        guard let group = context.members(of: attested.groupId), let core = context.core(of: attested.groupId) else {
+            return nil
+        }
         var positioned: [(position: Int, vote: ValidityAttestation)] = []
         var bits = BitVec(count: group.count)
         for (authority, attestation) in attested.validityVotes {

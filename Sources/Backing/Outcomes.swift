@@ -46,6 +46,8 @@ public enum StatementRejection: Error, Equatable, Sendable, CustomStringConverti
     case validatorIndexOutOfBounds(ValidatorIndex, validatorCount: Int)
     /// The signature is not the validator's over this statement in this leaf's signing context.
     case badSignature(ValidatorIndex)
+    /// The seconded candidate breaks a rule of today's descriptors at this leaf (named in the error).
+    case candidateRule(CandidateRuleViolation)
 
     public var description: String {
         switch self {
@@ -53,6 +55,8 @@ public enum StatementRejection: Error, Equatable, Sendable, CustomStringConverti
             "validatorIndex: \(index) is out of bounds for \(count) validators"
         case .badSignature(let index):
             "signature: not a valid signature of validator \(index) over this statement in the leaf's signing context"
+        case .candidateRule(let violation):
+            "payload.seconded: \(violation)"
         }
     }
 }

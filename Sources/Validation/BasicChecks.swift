@@ -6,12 +6,13 @@ public import Primitives
 /// preceded by the persisted-validation-data check of `ValidateFromChainState`).
 public enum BasicChecks {
     /// Checks `descriptor` and `pov` against the chain state at the relay parent, in Polkadot's order:
-    /// validation data hash, PoV size, PoV hash, validation code hash, collator signature.
+    /// validation data hash, PoV size, PoV hash, validation code hash, collator signature (none for a V2
+    /// descriptor where `acceptsV2Descriptors`: it has no collator).
     ///
     /// - Returns: the first failed check's reason, or `nil` when every check passes.
     public static func firstFailure(
         descriptor: CandidateDescriptor, pov: PoV, persistedValidationData: PersistedValidationData,
-        validationCodeHash: ValidationCodeHash
+        validationCodeHash: ValidationCodeHash, acceptsV2Descriptors: Bool = false
     ) -> InvalidCandidate? {
         // Polkadot checks the PVD hash first: it selects the chain state the rest is judged against.
         if descriptor.persistedValidationDataHash != persistedValidationData.hash {
@@ -27,6 +28,7 @@ public enum BasicChecks {
         if descriptor.validationCodeHash != validationCodeHash {
             return .codeHashMismatch
         }
+        if acceptsV2Descriptors && descriptor.version == .v2 { return nil }
         if !descriptor.isCollatorSignatureValid {
             return .badSignature
         }

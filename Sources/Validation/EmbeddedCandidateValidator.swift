@@ -29,7 +29,8 @@ public struct EmbeddedCandidateValidator: CandidateValidator {
             return .failure("the leaf gave no validation code hash for para \(descriptor.paraId)")
         }
         if let reason = BasicChecks.firstFailure(
-            descriptor: descriptor, pov: request.pov, persistedValidationData: pvd, validationCodeHash: codeHash)
+            descriptor: descriptor, pov: request.pov, persistedValidationData: pvd, validationCodeHash: codeHash,
+            acceptsV2Descriptors: request.acceptsV2Descriptors)
         {
             return .invalid(reason)
         }

@@ -33,6 +33,9 @@ struct BackgroundValidation: Sendable {
     let source: PoVSource
     let validatorKeys: [ValidatorId]
     let paraState: Leaf.ParaState?
+    /// The leaf's rules for today's descriptors, and the core whose group validates (ours).
+    let scheduling: LeafScheduling
+    let expectedCore: CoreIndex?
     let ports: BackingPorts
     let limiter: ValidationLimiter
     let timeout: Duration
@@ -77,6 +80,15 @@ struct BackgroundValidation: Sendable {
             guard commitments.hash == candidate.commitmentsHash else {
                 return .invalid(InvalidCandidateReport(candidate: candidate, reason: "commitments hash mismatch"))
             }
+            do throws(CandidateRuleViolation) {
+                // Candidate validation's backing-only checks (session, UMP signals and core), now that the
+                // commitments are known.
+                try scheduling.check(
+                    CommittedCandidateReceipt(descriptor: candidate.descriptor, commitments: commitments),
+                    expectedCore: expectedCore)
+            } catch {
+                return .invalid(InvalidCandidateReport(candidate: candidate, reason: error.description))
+            }
             return await makeAvailable(pov: pov, validationData: validationData, commitments: commitments)
         }
     }
@@ -102,7 +114,8 @@ struct BackgroundValidation: Sendable {
         let request = ValidationRequest(
             candidate: candidate, pov: pov, relayParent: relayParent,
             persistedValidationData: paraState?.persistedValidationData,
-            validationCodeHash: paraState?.validationCodeHash, executionTimeout: timeout)
+            validationCodeHash: paraState?.validationCodeHash, executionTimeout: timeout,
+            acceptsV2Descriptors: scheduling.checksDescriptors && scheduling.acceptsV2Descriptors)
         let validator = ports.validator
         return await withDeadline(timeout, onTimeout: .failure("validation exceeded the backing timeout")) {
             await validator.validate(request)

@@ -51,10 +51,22 @@ extension BackingJob {
         return answers
     }
 
+    /// The checks before the signature's: the validator index, and a seconded candidate's descriptor,
+    /// signals and core against the leaf (what collator protocol and statement distribution check
+    /// upstream before backing sees a statement).
     private nonisolated func checkIndex(_ statement: SignedFullStatement) throws(StatementRejection) {
         guard Int(statement.validatorIndex.rawValue) < leaf.validators.count else {
             metrics.statementsRejected.increment()
             throw .validatorIndexOutOfBounds(statement.validatorIndex, validatorCount: leaf.validators.count)
+        }
+        let scheduling = context.scheduling
+        guard scheduling.checksDescriptors, case .seconded(let receipt) = statement.payload else { return }
+        do throws(CandidateRuleViolation) {
+            // A V2 candidate is backed on the core of the group whose member seconds it.
+            try scheduling.check(receipt, expectedCore: scheduling.core(of: statement.validatorIndex))
+        } catch {
+            metrics.statementsRejected.increment()
+            throw .candidateRule(error)
         }
     }
 
@@ -127,7 +139,7 @@ extension BackingJob {
     /// core (of a para's several cores, each group validates the candidates of its own).
     func isOurs(_ group: TableGroup) -> Bool {
         guard group.paraId == assignment else { return false }
-        return !context.scheduling.hasClaimQueue || group.core == localCore
+        return !context.scheduling.hasClaimQueue || context.core(of: group) == localCore
     }
 
     /// Starts (or queues a fallback for) validation of our para's candidate after a foreign statement

@@ -36,7 +36,8 @@ extension BackingJob {
         let purpose = start.purpose
         let work = BackgroundValidation(
             candidate: start.candidate, candidateHash: hash, relayParent: leaf.hash, source: start.source,
-            validatorKeys: leaf.validators, paraState: leaf.paras[start.candidate.descriptor.paraId], ports: ports,
+            validatorKeys: leaf.validators, paraState: leaf.paras[start.candidate.descriptor.paraId],
+            scheduling: context.scheduling, expectedCore: localCore, ports: ports,
             limiter: limiter, timeout: configuration.backingTimeout, povMayBeStored: resumed, logger: logger)
         backgroundTasks[hash] = Task.detached { [weak self] in
             guard let outcome = await work.run() else {

@@ -206,7 +206,7 @@ public actor BackingJob {
                 let group = table.group(of: hash)
                 return LeafState.Candidate(
                     candidateHash: hash, paraId: group?.paraId ?? 0,
-                    coreIndex: showsCores ? group?.core : nil,
+                    coreIndex: showsCores ? group.flatMap(context.core(of:)) : nil,
                     validityVotes: table.validityVoteCount(hash),
                     backed: backed.contains(hash))
             },

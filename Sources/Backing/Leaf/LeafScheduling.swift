@@ -82,19 +82,40 @@ public struct LeafScheduling: Sendable, Equatable {
         sessionIndex = leaf.sessionIndex
     }
 
+    /// A v0.9.12-style schedule where each para of `groupOfPara`, in ascending order, has a core of its own
+    /// (0, 1, …) backed by its group: for statement tables built without a leaf.
+    public init(groupOfPara: [ParaId: [ValidatorIndex]]) {
+        var paraOfCore: [CoreIndex: ParaId] = [:]
+        var groupOfCore: [CoreIndex: [ValidatorIndex]] = [:]
+        var coreOfValidator: [ValidatorIndex: CoreIndex] = [:]
+        var depthZero: [ParaId: [Int: [CoreIndex]]] = [:]
+        for (index, para) in groupOfPara.keys.sorted().enumerated() {
+            let core = CoreIndex(UInt32(index))
+            paraOfCore[core] = para
+            groupOfCore[core] = groupOfPara[para]
+            for member in groupOfPara[para] ?? [] { coreOfValidator[member] = core }
+            depthZero[para] = [0: [core]]
+        }
+        coreCount = paraOfCore.count
+        self.paraOfCore = paraOfCore
+        self.groupOfCore = groupOfCore
+        requiredCollatorOfCore = [:]
+        claimQueue = TransposedClaimQueue(depthZero)
+        hasClaimQueue = false
+        checksDescriptors = false
+        acceptsV2Descriptors = false
+        injectsCoreIndex = false
+        sessionIndex = 0
+        self.coreOfValidator = coreOfValidator
+        defaultCoreOfPara = Dictionary(uniqueKeysWithValues: paraOfCore.map { ($0.value, $0.key) })
+    }
+
     /// The core of `validator`'s group, if it is in one.
     public func core(of validator: ValidatorIndex) -> CoreIndex? { coreOfValidator[validator] }
 
     /// The core a candidate of `para` is backed on when its descriptor names none (v1): the highest
     /// core that backs the para next (v0.9.12 kept the last scheduled core's group for a para).
     public func defaultCore(of para: ParaId) -> CoreIndex? { defaultCoreOfPara[para] }
-
-    /// The core a candidate is backed on: a V2 descriptor's own core where V2 is accepted, else the
-    /// para's default core.
-    public func core(of descriptor: CandidateDescriptor) -> CoreIndex? {
-        if checksDescriptors, acceptsV2Descriptors, descriptor.version == .v2 { return descriptor.coreIndex }
-        return defaultCore(of: descriptor.paraId)
-    }
 
     // MARK: Rules for today's descriptors
 

@@ -1,16 +1,19 @@
 public import Primitives
 public import StatementTable
 
-/// A backing group as the statement table knows it: the para a candidate is for and the core it is
-/// backed on (`nil` when no core backs the para at this leaf, so no validator may back it).
-public struct TableGroup: Hashable, Sendable, CustomStringConvertible {
+/// A backing group as the statement table knows it: the para a candidate is for and, for a V2
+/// descriptor, the core it names; `nil` means the para's own core at the leaf (a v1 descriptor). A
+/// group named by an integer literal is a para's: `TableGroup(paraId: 10, core: nil)`.
+public struct TableGroup: Hashable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     public let paraId: ParaId
     public let core: CoreIndex?
 
-    public init(paraId: ParaId, core: CoreIndex?) {
+    public init(paraId: ParaId, core: CoreIndex? = nil) {
         self.paraId = paraId
         self.core = core
     }
+
+    public init(integerLiteral value: UInt32) { self.init(paraId: ParaId(value)) }
 
     public var description: String { core.map { "para \(paraId) on core \($0)" } ?? "para \(paraId)" }
 }
@@ -37,14 +40,27 @@ public struct TableContext: StatementTableContext, Sendable {
         self.minimumBackingVotes = minimumBackingVotes
     }
 
+    /// A context where each para of `groups` has a core of its own, backed by its group.
+    public init(groups: [ParaId: [ValidatorIndex]], minimumBackingVotes: UInt32? = nil) {
+        self.init(scheduling: LeafScheduling(groupOfPara: groups), minimumBackingVotes: minimumBackingVotes)
+    }
+
     public func candidateDigest(_ candidate: CommittedCandidateReceipt) -> CandidateHash { candidate.hash }
     public func candidateGroup(_ candidate: CommittedCandidateReceipt) -> TableGroup {
-        TableGroup(paraId: candidate.descriptor.paraId, core: scheduling.core(of: candidate.descriptor))
+        let descriptor = candidate.descriptor
+        let s = scheduling
+        if s.checksDescriptors, s.acceptsV2Descriptors, descriptor.version == .v2 {
+            return TableGroup(paraId: descriptor.paraId, core: descriptor.coreIndex)
+        }
+        return TableGroup(paraId: descriptor.paraId)
     }
+
+    /// The core that backs `group`: the one its V2 descriptor names, or its para's own.
+    public func core(of group: TableGroup) -> CoreIndex? { group.core ?? scheduling.defaultCore(of: group.paraId) }
 
     /// The members of `group`: its core's backing group, when that core backs the group's para.
     public func members(of group: TableGroup) -> [ValidatorIndex]? {
-        guard let core = group.core, scheduling.paraOfCore[core] == group.paraId else { return nil }
+        guard let core = core(of: group), scheduling.paraOfCore[core] == group.paraId else { return nil }
         return scheduling.groupOfCore[core]
     }
 

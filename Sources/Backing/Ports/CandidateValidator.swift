@@ -20,10 +20,13 @@ public struct ValidationRequest: Sendable {
     public let validationCodeHash: ValidationCodeHash?
     /// The backing execution timeout (2 s in Polkadot).
     public let executionTimeout: Duration
+    /// The leaf accepts V2 descriptors (node feature CandidateReceiptV2): a V2 descriptor has no collator
+    /// signature to check.
+    public let acceptsV2Descriptors: Bool
 
     public init(
         candidate: CandidateReceipt, pov: PoV, relayParent: Hash, persistedValidationData: PersistedValidationData?,
-        validationCodeHash: ValidationCodeHash?, executionTimeout: Duration
+        validationCodeHash: ValidationCodeHash?, executionTimeout: Duration, acceptsV2Descriptors: Bool = false
     ) {
         self.candidate = candidate
         self.pov = pov
@@ -31,6 +34,7 @@ public struct ValidationRequest: Sendable {
         self.persistedValidationData = persistedValidationData
         self.validationCodeHash = validationCodeHash
         self.executionTimeout = executionTimeout
+        self.acceptsV2Descriptors = acceptsV2Descriptors
     }
 }
 

@@ -62,13 +62,6 @@ struct StatementResponse: JSONWritable {
     }
 }
 
-/// `{candidateHash, commitmentsHash, encoded}` (tools and the CLI).
-struct CandidateHashResponse: Encodable {
-    let candidateHash: CandidateHash
-    let commitmentsHash: Hash
-    let encoded: String
-}
-
 /// `{erasureRoot, chunkCount, chunkLength}`.
 struct ErasureRootResponse: Encodable {
     let erasureRoot: Hash

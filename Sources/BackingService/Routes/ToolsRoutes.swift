@@ -7,10 +7,11 @@ enum ToolsRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.post, "/v1/tools/candidate-hash") { request in
             let receipt = try context.decode(CandidateHashRequest.self, from: request).candidate
-            return .json(
-                CandidateHashResponse(
-                    candidateHash: receipt.candidateHash, commitmentsHash: receipt.commitmentsHash,
-                    encoded: Hex.encode(receipt.scaleEncoded)))
+            do throws(CommittedCandidateReceiptError) {
+                return .json(try CandidateHashReport(receipt))
+            } catch {
+                throw ProblemDetails.unprocessable("candidate.\(CandidateHashReport.field(of: error)): \(error)")
+            }
         }
         router.route(.post, "/v1/tools/erasure-root") { request in
             let body = try context.decode(ErasureRootRequest.self, from: request)

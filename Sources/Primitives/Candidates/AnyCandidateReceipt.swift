@@ -14,6 +14,14 @@ public enum AnyCandidateReceipt: Decodable, Hashable, Sendable {
         }
     }
 
+    /// The descriptor, as given.
+    public var descriptor: CandidateDescriptor {
+        switch self {
+        case .plain(let receipt): receipt.descriptor
+        case .committed(let receipt): receipt.descriptor
+        }
+    }
+
     /// The candidate hash (of the plain receipt in both cases).
     public var candidateHash: CandidateHash {
         switch self {

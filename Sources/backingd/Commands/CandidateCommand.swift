@@ -10,24 +10,20 @@ struct CandidateCommand: ParsableCommand {
 
     struct Hash: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print {candidateHash, commitmentsHash, encoded} of a candidate receipt (JSON FILE, - for stdin)."
+            abstract:
+                "Print {candidateHash, commitmentsHash, encoded, descriptorVersion, coreIndex?, sessionIndex?, umpSignals?} of a candidate receipt (JSON FILE, - for stdin)."
         )
 
         @Argument(help: "A CandidateReceipt or CommittedCandidateReceipt as JSON.")
         var file: String
 
-        struct Output: Encodable {
-            let candidateHash: H256
-            let commitmentsHash: H256
-            let encoded: String
-        }
-
         func run() throws {
             let receipt = try CommandIO.decode(AnyCandidateReceipt.self, from: file)
-            let output = Output(
-                candidateHash: receipt.candidateHash, commitmentsHash: receipt.commitmentsHash,
-                encoded: Hex.encode(receipt.scaleEncoded))
-            try CommandIO.printJSON(output)
+            do {
+                try CommandIO.printJSON(try CandidateHashReport(receipt))
+            } catch let error as CommittedCandidateReceiptError {
+                throw ValidationError("\(CandidateHashReport.field(of: error)): \(error)")
+            }
         }
     }
 

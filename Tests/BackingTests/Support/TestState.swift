@@ -21,6 +21,9 @@ struct TestState {
     ]
     var minimumBackingVotes: UInt32? = nil
     var disabledValidators: [ValidatorIndex] = []
+    /// Today's scheduling data; `nil` keeps the seed's v0.9.12 leaf.
+    var claimQueue: ClaimQueue? = nil
+    var nodeFeatures: NodeFeatures? = nil
 
     var signingContext: SigningContext { SigningContext(sessionIndex: 1, parentHash: relayParent) }
 
@@ -30,7 +33,7 @@ struct TestState {
             validatorGroups: [[2, 0, 3, 5], [1], [4]],
             groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 100, now: 1),
             availabilityCores: availabilityCores, minimumBackingVotes: minimumBackingVotes,
-            disabledValidators: disabledValidators)
+            disabledValidators: disabledValidators, claimQueue: claimQueue, nodeFeatures: nodeFeatures)
     }
 
     /// `TestCandidateBuilder` for para 1 with the real erasure root for six validators.
@@ -41,6 +44,21 @@ struct TestState {
             descriptor: CandidateDescriptor(
                 paraId: 1, relayParent: relayParent, povHash: PoV(pov).hash, erasureRoot: erasureRoot),
             commitments: CandidateCommitments(headData: HeadData(bytes: head)))
+    }
+
+    /// A candidate of `para` with a V2 descriptor on `core` in `session`, and `commitments` (head data
+    /// [4,5,6] and no messages unless given).
+    func v2Candidate(
+        para: ParaId = 1, core: CoreIndex, session: SessionIndex = 1, pov: [UInt8],
+        commitments: CandidateCommitments = CandidateCommitments(headData: HeadData(bytes: [4, 5, 6]))
+    ) throws -> CommittedCandidateReceipt {
+        let erasureRoot = try ErasureCoding.erasureRoot(
+            nValidators: 6, availableData: AvailableData(pov: PoV(pov), validationData: validationData))
+        let descriptor = CandidateDescriptorV2(
+            paraId: para, relayParent: relayParent, coreIndex: core, sessionIndex: session,
+            persistedValidationDataHash: validationData.hash, povHash: PoV(pov).hash, erasureRoot: erasureRoot,
+            paraHead: commitments.headData.hash, validationCodeHash: .zero)
+        return CommittedCandidateReceipt(descriptor: CandidateDescriptor(descriptor), commitments: commitments)
     }
 
     /// The "Valid" answer of the seed's tests: head data [4,5,6], the fixture's validation data.
