@@ -17,7 +17,9 @@ struct SeedHarness {
     let api: APIClient
     let curl: CurlClient
 
-    static func start(validator: String? = "//Alice", cores: [CoreState]? = nil) async throws -> SeedHarness {
+    static func start(validator: String? = "//Alice", cores: [CoreState]? = nil, leaf: Leaf? = nil) async throws
+        -> SeedHarness
+    {
         let peer = try TestPeer()
         var arguments = ["--validation-url", "\(peer.url)/validate", "--webhook", "*=\(peer.url)/hooks"]
         if let validator { arguments += ["--validator-seed", validator] }
@@ -30,7 +32,7 @@ struct SeedHarness {
         let harness = SeedHarness(
             peer: peer, node: node, api: APIClient(baseURL: node.baseURL, client: curl), curl: curl)
         let activated = try await harness.api.send(
-            "POST", "/v1/leaves", body: try Scenario.json(Scenario.leaf(cores: cores)))
+            "POST", "/v1/leaves", body: try Scenario.json(leaf ?? Scenario.leaf(cores: cores)))
         #expect(activated.status == 201)
         return harness
     }
