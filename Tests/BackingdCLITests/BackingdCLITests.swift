@@ -109,6 +109,34 @@ struct BackingdCLITests {
         #expect((result.json?["encoded"] as? String)?.hasSuffix("0c0405060000000000000000") == true)
     }
 
+    /// `modern/receipts-v2.json`: a V2 receipt (v2 field set) answers its version, core, session and signals;
+    /// an unknown version exits 1 naming the field.
+    @Test func candidateHashOfAV2ReceiptAnswersItsVersionCoreSessionAndSignals() async throws {
+        let file = try #require(
+            try JSONSerialization.jsonObject(with: Fixture.data("modern/receipts-v2.json")) as? [String: Any])
+        let vectors = try #require(file["vectors"] as? [[String: Any]])
+        for name in ["v2-xcm-and-select-core", "unknown-version", "v1-descriptor-real-collator"] {
+            let vector = try #require(vectors.first { $0["name"] as? String == name })
+            let receipt = try JSONSerialization.data(withJSONObject: try #require(vector["committedCandidateReceipt"]))
+            let result = try await Self.run(
+                ["candidate", "hash", "-"], stdin: String(decoding: receipt, as: UTF8.self))
+            switch name {
+            case "unknown-version":
+                #expect(result.status != 0)
+                #expect(result.stderr.contains("descriptor.version: UnknownVersion"), "\(result.stderr)")
+            default:
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(result.json?["candidateHash"] as? String == vector["candidateHash"] as? String)
+                #expect(result.json?["descriptorVersion"] as? String == vector["descriptorVersion"] as? String)
+                #expect(result.json?["coreIndex"] as? Int == vector["coreIndexField"] as? Int)
+                #expect(result.json?["sessionIndex"] as? Int == vector["sessionIndexField"] as? Int)
+                #expect(
+                    result.json?["umpSignals"] as? NSDictionary == vector["umpSignals"] as? NSDictionary,
+                    "\(result.stdout)")
+            }
+        }
+    }
+
     @Test func candidateHashNamesTheBadField() async throws {
         let bad = Self.receipt.replacingOccurrences(
             of: "0xcafaf4adaf3920beca6db486d8ee24759066fcc25bd7953e2a4bd4f71c36f9cd", with: "0xcafaf4")
