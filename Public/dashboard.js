@@ -111,20 +111,28 @@ function drawLeaves(leaves) {
   fill("leaves", leaves.map((leaf) => {
     const groups = Object.entries(leaf.groups).sort(([a], [b]) => a - b);
     const mine = leaf.assignment ? leaf.assignment.paraId : null;
+    const myCore = leaf.assignment && leaf.assignment.coreIndex != null ? leaf.assignment.coreIndex : null;
+    // A leaf with a claim queue lists its cores (core → para and group); a v0.9.12 leaf its groups by para.
+    const groupLabels = leaf.cores
+      ? leaf.cores.map((c) => el("span", { class: `group ${c.coreIndex === myCore ? "ours" : ""}`, "data-core": c.coreIndex },
+        `core ${c.coreIndex} · para ${c.paraId}: [${c.group.join(", ")}]`))
+      : groups.map(([para, members]) =>
+        el("span", { class: `group ${Number(para) === mine ? "ours" : ""}` },
+          `para ${para}: [${members.join(", ")}]`));
     return el("div", { class: "leaf", "data-leaf": leaf.hash },
       el("h3", {}, `#${leaf.number}`, short(leaf.hash)),
       el("div", { class: "meta" },
         `session ${leaf.sessionIndex} · validator ${leaf.validatorIndex ?? "— (observer)"} · assignment `,
-        mine === null ? "none" : el("strong", {}, `para ${mine}`),
+        mine === null ? "none" : el("strong", {}, myCore === null ? `para ${mine}` : `para ${mine} on core ${myCore}`),
         leaf.seconded ? " · seconded " : "", leaf.seconded ? short(leaf.seconded) : ""),
-      el("div", { class: "groups" }, groups.map(([para, members]) =>
-        el("span", { class: `group ${Number(para) === mine ? "ours" : ""}` },
-          `para ${para}: [${members.join(", ")}]`))),
+      el("div", { class: "groups" }, groupLabels),
       leaf.candidates.length
         ? leaf.candidates.map((c) => {
-          const size = (leaf.groups[String(c.paraId)] || []).length;
+          const core = leaf.cores && c.coreIndex != null ? leaf.cores.find((x) => x.coreIndex === c.coreIndex) : null;
+          const size = core ? core.group.length : (leaf.groups[String(c.paraId)] || []).length;
           return el("div", { class: "candidate", "data-candidate": c.candidateHash },
-            short(c.candidateHash), el("span", {}, c.paraId), voteBar(c.validityVotes, size),
+            short(c.candidateHash), el("span", {}, c.coreIndex != null ? `${c.paraId} · core ${c.coreIndex}` : c.paraId),
+            voteBar(c.validityVotes, size),
             c.backed ? el("span", { class: "badge ok" }, "backed") : el("span", { class: "badge muted" }, "voting"));
         })
         : el("div", { class: "empty" }, "No candidate yet."));
@@ -137,7 +145,8 @@ function drawBacked(leaves) {
   for (const leaf of leaves) {
     for (const c of leaf.candidates.filter((c) => c.backed)) {
       rows.push(el("tr", { "data-backed-candidate": c.candidateHash },
-        el("td", {}, short(c.candidateHash)), el("td", {}, c.paraId), el("td", {}, `#${leaf.number}`),
+        el("td", {}, short(c.candidateHash)),
+        el("td", {}, c.coreIndex != null ? `${c.paraId} (core ${c.coreIndex})` : c.paraId), el("td", {}, `#${leaf.number}`),
         el("td", { class: "ok" }, c.validityVotes)));
     }
   }
@@ -185,7 +194,7 @@ function drawDevnet(info) {
   section.hidden = false;
   const t = info.totals;
   document.getElementById("network-summary").textContent =
-    `${info.nodes.length} validators · paras ${info.paraIds.join(", ")} · a block every ${info.blockTimeMs / 1000} s · ` +
+    `${info.nodes.length} validators · paras ${info.paraIds.join(", ")}${info.v2 ? " · claim queue, V2 descriptors" : ""} · a block every ${info.blockTimeMs / 1000} s · ` +
     `${t.blocks} blocks, ${t.parasBacked} backed, ${t.parasMissed} missed, ${t.disagreements} disagreements`;
   fill("nodes", info.nodes.map((n) => el("a", {
     class: `node ${n.url.endsWith(`:${location.port}`) ? "self" : ""}`, href: `${n.url}/`, title: n.publicKey,
@@ -201,7 +210,8 @@ function drawDevnet(info) {
       return el("td", { title: para.problem || `group [${para.group.join(", ")}], seconded by ${by}` },
         para.backed ? el("span", { class: "ok" }, "✓ backed") : el("span", { class: "bad" }, "✗ missed"),
         el("span", { class: "muted" },
-          ` ${para.votes} votes · ${para.latencyMs != null ? `${Math.round(para.latencyMs)} ms` : "—"} · ${by}`));
+          ` ${para.votes} votes · ${para.latencyMs != null ? `${Math.round(para.latencyMs)} ms` : "—"} · ${by}` +
+          (para.coreIndex != null ? ` · core ${para.coreIndex}` : "")));
     }),
     el("td", {}, b.statements),
     el("td", {}, b.nodesAgree ? el("span", { class: "ok" }, "yes") : el("span", { class: "bad" }, "NO")))));

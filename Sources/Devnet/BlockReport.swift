@@ -25,6 +25,8 @@ public struct BlockReport: Codable, Sendable, Equatable {
         public let newHead: HeadData?
         /// Why it was not backed, when it was not.
         public let problem: String?
+        /// The core it was backed on (devnets with `--v2`, whose leaves have a claim queue).
+        public var coreIndex: CoreIndex? = nil
     }
 
     public let number: BlockNumber

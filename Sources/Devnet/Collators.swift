@@ -50,7 +50,10 @@ struct Collators: Sendable {
         let context = AdderCollator.Context(
             paraId: paraId, relayParent: leaf.hash, relayParentNumber: leaf.number,
             relayParentStorageRoot: RelayChain.storageRoot(leaf.number), maxPovSize: RelayChain.maxPovSize,
-            validatorCount: leaf.validators.count)
+            validatorCount: leaf.validators.count,
+            // With a claim queue the collator builds a V2 descriptor on the core that backs its para next.
+            v2Core: leaf.claimQueue.flatMap { queue in queue.cores.first { queue.next(on: $0) == paraId } },
+            sessionIndex: leaf.sessionIndex)
         let block = AdderParachain.Block(state: chain.state, add: UInt64(leaf.number))
         let collation = try AdderCollator.collate(
             parentHead: chain.head, block: block, context: context, collator: chain.key)

@@ -44,11 +44,13 @@ public actor Devnet {
 
     /// What `GET /v1/devnet` answers.
     public var info: DevnetInfo {
-        DevnetInfo(
+        var info = DevnetInfo(
             paraIds: configuration.paraIds.map { ParaId($0) },
             blockTimeMs: Int(Provisioner.milliseconds(configuration.blockTime)),
             groupRotationFrequency: configuration.groupRotationFrequency, nodes: infoNodes,
             blocks: reports.suffix(Self.keptReports).reversed(), totals: totals)
+        info.v2 = configuration.v2
+        return info
     }
 
     /// Builds and starts every node, wires them, and registers the adder's validation code on each.

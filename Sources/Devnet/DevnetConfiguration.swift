@@ -21,6 +21,10 @@ public struct DevnetConfiguration: Sendable {
     public var publicDirectory = "Public"
     /// Stop after this many blocks (`nil` runs until cancelled).
     public var blocks: Int?
+    /// Today's primitives: leaves carry a claim queue (each core backs its para for the next three
+    /// blocks) and node features CandidateReceiptV2 and ElasticScalingMVP; collators build V2 descriptors
+    /// naming their core and session.
+    public var v2 = false
 
     public init() {}
 

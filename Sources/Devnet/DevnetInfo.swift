@@ -27,6 +27,8 @@ public struct DevnetInfo: Codable, Sendable {
     public let paraIds: [ParaId]
     public let blockTimeMs: Int
     public let groupRotationFrequency: UInt32
+    /// Leaves carry a claim queue and collators build V2 descriptors (`--v2`).
+    public var v2 = false
     public let nodes: [Node]
     /// The newest blocks first (at most ``Devnet/keptReports``).
     public let blocks: [BlockReport]

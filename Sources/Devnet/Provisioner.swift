@@ -59,12 +59,13 @@ struct Provisioner: Sendable {
                 if !seconding.accepted { "not accepted: \(seconding.reason ?? "?")" } else if backed { nil } else {
                     "backed on \(backedOn)/\(nodes.count) nodes by the deadline, \(votes) votes"
                 }
-            paras.append(
-                BlockReport.Para(
-                    paraId: seconding.paraId, group: groups[seconding.paraId] ?? [], seconder: seconding.seconder,
-                    candidateHash: hash, backed: backed, backedOn: backedOn, votes: votes,
-                    latencyMs: backed ? backedAt[hash].map { Self.milliseconds($0 - seconding.at) } : nil,
-                    newHead: backed ? candidate?.commitments.headData : nil, problem: problem))
+            var para = BlockReport.Para(
+                paraId: seconding.paraId, group: groups[seconding.paraId] ?? [], seconder: seconding.seconder,
+                candidateHash: hash, backed: backed, backedOn: backedOn, votes: votes,
+                latencyMs: backed ? backedAt[hash].map { Self.milliseconds($0 - seconding.at) } : nil,
+                newHead: backed ? candidate?.commitments.headData : nil, problem: problem)
+            para.coreIndex = first.first { $0.candidate.hash == hash }?.coreIndex
+            paras.append(para)
         }
         let firstState = states.first.flatMap { $0 }
         let report = BlockReport(

@@ -12,6 +12,8 @@ struct RelayChain: Sendable {
     /// Para `paraIds[c]` is scheduled on core c.
     let paraIds: [ParaId]
     let rotationFrequency: UInt32
+    /// Leaves carry today's scheduling data (see ``DevnetConfiguration/v2``).
+    let v2: Bool
     private(set) var number: BlockNumber = 0
     private(set) var head: Hash = .zero
 
@@ -21,10 +23,14 @@ struct RelayChain: Sendable {
     /// The adder's PoV limit (Polkadot's default `max_pov_size`, 5 MiB).
     static let maxPovSize: UInt32 = 5 << 20
 
-    init(validators: [ValidatorId], paraIds: [ParaId], rotationFrequency: UInt32) {
+    /// The claim queue's length per core (`DEFAULT_SCHEDULING_LOOKAHEAD`).
+    static let schedulingLookahead: UInt32 = 3
+
+    init(validators: [ValidatorId], paraIds: [ParaId], rotationFrequency: UInt32, v2: Bool = false) {
         self.validators = validators
         self.paraIds = paraIds
         self.rotationFrequency = rotationFrequency
+        self.v2 = v2
         groups = Self.partition(validators.count, into: paraIds.count)
     }
 
@@ -71,10 +77,25 @@ struct RelayChain: Sendable {
             paras[id] = Leaf.ParaState(
                 persistedValidationData: pvd, validationCodeHash: AdderParachain.validationCodeHash)
         }
+        guard v2 else {
+            return Leaf(
+                hash: hash, number: number, sessionIndex: Self.sessionIndex, validators: validators,
+                validatorGroups: groups,
+                groupRotationInfo: Self.rotation(at: number, frequency: rotationFrequency),
+                availabilityCores: paraIds.map { .scheduled(ScheduledCore(paraId: $0)) }, paras: paras)
+        }
+        // Para c keeps core c: its claim queue holds it for the whole lookahead.
+        let claimQueue = ClaimQueue(
+            Dictionary(
+                uniqueKeysWithValues: paraIds.enumerated().map { core, para in
+                    (CoreIndex(UInt32(core)), [ParaId](repeating: para, count: Int(Self.schedulingLookahead)))
+                }))
         return Leaf(
             hash: hash, number: number, sessionIndex: Self.sessionIndex, validators: validators,
             validatorGroups: groups,
-            groupRotationInfo: Self.rotation(at: number, frequency: rotationFrequency),
-            availabilityCores: paraIds.map { .scheduled(ScheduledCore(paraId: $0)) }, paras: paras)
+            groupRotationInfo: Self.rotation(at: number, frequency: rotationFrequency), availabilityCores: [],
+            paras: paras, claimQueue: claimQueue,
+            nodeFeatures: NodeFeatures(enabled: [.candidateReceiptV2, .elasticScalingMVP]),
+            schedulingLookahead: Self.schedulingLookahead)
     }
 }

@@ -47,7 +47,8 @@ extension Devnet {
         let paraIds = configuration.paraIds.map { ParaId($0) }
         let validators = infoNodes.map(\.publicKey)
         var chain = RelayChain(
-            validators: validators, paraIds: paraIds, rotationFrequency: configuration.groupRotationFrequency)
+            validators: validators, paraIds: paraIds, rotationFrequency: configuration.groupRotationFrequency,
+            v2: configuration.v2)
         var collators = try Collators(paraIds: paraIds)
         let driver = RelayChainDriver(client: client, nodes: urls)
         let provisioner = Provisioner(client: client, nodes: urls)

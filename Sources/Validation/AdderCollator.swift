@@ -32,10 +32,15 @@ public enum AdderCollator {
         public var maxPovSize: UInt32
         /// The leaf's validator count, for the erasure root.
         public var validatorCount: Int
+        /// Build a V2 descriptor on this core (no collator key or signature) instead of a signed v1 one.
+        public var v2Core: CoreIndex?
+        /// The session a V2 descriptor names (the relay parent's `session_index_for_child`).
+        public var sessionIndex: SessionIndex
 
         public init(
             paraId: ParaId = AdderParachain.devParaId, relayParent: Hash, relayParentNumber: BlockNumber = 0,
-            relayParentStorageRoot: Hash = .zero, maxPovSize: UInt32 = 5 << 20, validatorCount: Int = 6
+            relayParentStorageRoot: Hash = .zero, maxPovSize: UInt32 = 5 << 20, validatorCount: Int = 6,
+            v2Core: CoreIndex? = nil, sessionIndex: SessionIndex = 0
         ) {
             self.paraId = paraId
             self.relayParent = relayParent
@@ -43,6 +48,8 @@ public enum AdderCollator {
             self.relayParentStorageRoot = relayParentStorageRoot
             self.maxPovSize = maxPovSize
             self.validatorCount = validatorCount
+            self.v2Core = v2Core
+            self.sessionIndex = sessionIndex
         }
     }
 
@@ -79,11 +86,22 @@ public enum AdderCollator {
         }
         // What the adder's PVF returns, as commitments: only the head and the watermark are set.
         let commitments = CandidateCommitments(headData: head.headData, hrmpWatermark: context.relayParentNumber)
-        var descriptor = CandidateDescriptor(
-            paraId: context.paraId, relayParent: context.relayParent, collator: collator.publicKey,
-            persistedValidationDataHash: pvd.hash, povHash: pov.hash, erasureRoot: erasureRoot,
-            paraHead: head.headData.hash, validationCodeHash: AdderParachain.validationCodeHash)
-        descriptor.signature = collator.sign(descriptor.collatorSignaturePayload)
+        let descriptor: CandidateDescriptor
+        if let core = context.v2Core {
+            descriptor = CandidateDescriptor(
+                CandidateDescriptorV2(
+                    paraId: context.paraId, relayParent: context.relayParent, coreIndex: core,
+                    sessionIndex: context.sessionIndex, persistedValidationDataHash: pvd.hash, povHash: pov.hash,
+                    erasureRoot: erasureRoot, paraHead: head.headData.hash,
+                    validationCodeHash: AdderParachain.validationCodeHash))
+        } else {
+            var signed = CandidateDescriptor(
+                paraId: context.paraId, relayParent: context.relayParent, collator: collator.publicKey,
+                persistedValidationDataHash: pvd.hash, povHash: pov.hash, erasureRoot: erasureRoot,
+                paraHead: head.headData.hash, validationCodeHash: AdderParachain.validationCodeHash)
+            signed.signature = collator.sign(signed.collatorSignaturePayload)
+            descriptor = signed
+        }
         let receipt = CandidateReceipt(descriptor: descriptor, commitmentsHash: commitments.hash)
         return Collation(
             relayParent: context.relayParent, candidate: receipt, pov: pov, commitments: commitments,

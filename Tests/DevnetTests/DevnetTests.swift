@@ -56,4 +56,38 @@ import Testing
         let groupsOf100 = reports.map { $0.paras[0].group }
         #expect(groupsOf100[0] != groupsOf100[3])
     }
+
+    /// `--v2`: leaves with a claim queue and node features, collators with V2 descriptors (no collator
+    /// signature): every para backed on its own core at every block, the core index in the report.
+    @Test(.timeLimit(.minutes(2)))
+    func withV2EveryParaIsBackedOnItsClaimQueueCoreWithV2Descriptors() async throws {
+        var configuration = DevnetConfiguration()
+        configuration.validators = 6
+        configuration.paras = 2
+        configuration.basePort = 0
+        configuration.blockTime = .milliseconds(1500)
+        configuration.blocks = 4
+        configuration.v2 = true
+        var logger = Logger(label: "devnet-test")
+        logger.logLevel = .warning
+        let devnet = Devnet(configuration: configuration, logger: logger)
+        try await devnet.start()
+        do {
+            try await devnet.run { print($0.progressLine) }
+        } catch {
+            await devnet.shutdown()
+            throw error
+        }
+        let reports = await devnet.blockReports
+        let info = await devnet.info
+        await devnet.shutdown()
+
+        #expect(info.v2)
+        #expect(reports.count == 4)
+        for report in reports {
+            #expect(report.allBacked, "block #\(report.number): \(report.progressLine)")
+            #expect(report.nodesAgree, "block #\(report.number): nodes disagree")
+            #expect(report.paras.map(\.coreIndex) == [0, 1], "block #\(report.number)")
+        }
+    }
 }

@@ -16,6 +16,10 @@ struct DevnetCommand: AsyncParsableCommand {
     @Option(help: "Seconds between relay-chain blocks (decimals allowed).") var blockTime: Double = 6
     @Option(help: "Groups rotate across cores every this many blocks (0: never).") var groupRotation: UInt32 = 3
     @Option(help: "Stop after this many blocks (default: run until stopped).") var blocks: Int?
+    @Flag(
+        help:
+            "Today's primitives: a claim queue per leaf, node features CandidateReceiptV2 and ElasticScalingMVP, V2 descriptors."
+    ) var v2 = false
     @Option(help: "Folder for the nodes' databases (default: a temporary folder, removed on exit).")
     var dataDir: String?
     @Option(help: "The dashboard folder served at / (default: Public, found next to the binary's checkout).")
@@ -37,6 +41,7 @@ struct DevnetCommand: AsyncParsableCommand {
         configuration.blockTime = .milliseconds(Int((blockTime * 1000).rounded()))
         configuration.groupRotationFrequency = groupRotation
         configuration.blocks = blocks
+        configuration.v2 = v2
         configuration.dataDirectory = dataDir
         configuration.publicDirectory = publicDir ?? PublicFolder.locate()
         do { try configuration.validate() } catch { throw ValidationError("\(error)") }
