@@ -43,6 +43,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
 	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
+	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--v2 DASHBOARD_PNG=dashboard-v2.png bash scripts/dashboard-check.sh
 	$(SWIFT) test --skip-build --skip CrashTests
 	$(SWIFT) test --skip-build --filter CrashTests
 

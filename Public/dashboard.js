@@ -131,7 +131,7 @@ function drawLeaves(leaves) {
           const core = leaf.cores && c.coreIndex != null ? leaf.cores.find((x) => x.coreIndex === c.coreIndex) : null;
           const size = core ? core.group.length : (leaf.groups[String(c.paraId)] || []).length;
           return el("div", { class: "candidate", "data-candidate": c.candidateHash },
-            short(c.candidateHash), el("span", {}, c.coreIndex != null ? `${c.paraId} · core ${c.coreIndex}` : c.paraId),
+            short(c.candidateHash), el("span", { style: "white-space: nowrap" }, c.coreIndex != null ? `${c.paraId} · core ${c.coreIndex}` : c.paraId),
             voteBar(c.validityVotes, size),
             c.backed ? el("span", { class: "badge ok" }, "backed") : el("span", { class: "badge muted" }, "voting"));
         })

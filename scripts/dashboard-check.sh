@@ -2,7 +2,8 @@
 # The dashboard in headless Chromium against a live devnet: it must load with no console message
 # (errors, failed requests, uncaught exceptions) and show a backed candidate. Writes dashboard.png.
 #
-# Usage: scripts/dashboard-check.sh   (env: SWIFT, SWIFT_BUILD_FLAGS, DASHBOARD_PORT, DASHBOARD_PNG)
+# Usage: scripts/dashboard-check.sh   (env: SWIFT, SWIFT_BUILD_FLAGS, DASHBOARD_PORT, DASHBOARD_PNG,
+#        DASHBOARD_DEVNET_ARGS: more devnet flags; with --v2 the page must also show core indices)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,7 @@ SWIFT=${SWIFT:-swift}
 SWIFT_BUILD_FLAGS=${SWIFT_BUILD_FLAGS:-}
 PORT=${DASHBOARD_PORT:-9180}
 PNG=${DASHBOARD_PNG:-dashboard.png}
+EXTRA=${DASHBOARD_DEVNET_ARGS:-}
 case "$PNG" in /*) ;; *) PNG="$PWD/$PNG" ;; esac
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 
@@ -33,7 +35,7 @@ trap cleanup EXIT
 
 # A short-lived devnet (it stops by itself after 120 blocks should this script be killed).
 "$BIN" devnet --validators 6 --paras 2 --base-port "$PORT" --block-time 1 --blocks 120 \
-  --data-dir "$WORK/devnet" --public-dir Public >"$WORK/devnet.log" 2>&1 &
+  --data-dir "$WORK/devnet" --public-dir Public $EXTRA >"$WORK/devnet.log" 2>&1 &
 DEVNET_PID=$!
 for _ in $(seq 1 120); do
   grep -q '^block #3 ' "$WORK/devnet.log" && break
@@ -59,6 +61,10 @@ fi
 backed=$(grep -o 'data-backed-candidate="0x[0-9a-f]\{64\}"' "$WORK/dom.html" | wc -l)
 if [ "$backed" -eq 0 ]; then echo "dashboard-check: no backed candidate on the page"; status=1; fi
 grep -q 'class="node self' "$WORK/dom.html" || { echo "dashboard-check: the network view is missing"; status=1; }
+case " $EXTRA " in *" --v2 "*)
+  grep -q 'data-core="0"' "$WORK/dom.html" || { echo "dashboard-check: no core shown for a claim-queue leaf"; status=1; }
+  grep -q '· core 1' "$WORK/dom.html" || { echo "dashboard-check: no block backed on core 1"; status=1; } ;;
+esac
 [ -s "$PNG" ] || { echo "dashboard-check: no screenshot"; status=1; }
 if [ "$status" = 0 ]; then
   echo "dashboard-check: ok — no console messages, $backed backed candidates shown, screenshot $PNG"
