@@ -39,6 +39,12 @@ struct CollateCommand: ParsableCommand {
     @Option(help: "The leaf's validator count, for the erasure root.")
     var validators: Int = 6
 
+    @Option(help: "Build a V2 descriptor on this core (no collator signature; for leaves with CandidateReceiptV2).")
+    var core: UInt16?
+
+    @Option(help: "The session a V2 descriptor names (the relay parent's session index).")
+    var session: UInt32 = 0
+
     func run() throws {
         let parent: HeadData
         if let parentHead {
@@ -51,7 +57,8 @@ struct CollateCommand: ParsableCommand {
         do { keypair = try Sr25519Keypair(suri: collator) } catch { throw ValidationError("--collator: \(error)") }
         let context = AdderCollator.Context(
             paraId: ParaId(para), relayParent: relayParent?.value ?? .zero, relayParentNumber: relayParentNumber,
-            relayParentStorageRoot: storageRoot?.value ?? .zero, maxPovSize: maxPovSize, validatorCount: validators)
+            relayParentStorageRoot: storageRoot?.value ?? .zero, maxPovSize: maxPovSize, validatorCount: validators,
+            v2Core: core.map { CoreIndex(UInt32($0)) }, sessionIndex: session)
         do {
             let collation = try AdderCollator.collate(
                 parentHead: parent, block: .init(state: state, add: add), context: context, collator: keypair)
