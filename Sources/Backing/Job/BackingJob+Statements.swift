@@ -59,11 +59,11 @@ extension BackingJob {
             metrics.statementsRejected.increment()
             throw .validatorIndexOutOfBounds(statement.validatorIndex, validatorCount: leaf.validators.count)
         }
-        let scheduling = context.scheduling
-        guard scheduling.checksDescriptors, case .seconded(let receipt) = statement.payload else { return }
+        guard context.scheduling.checksDescriptors, case .seconded(let receipt) = statement.payload else { return }
         do throws(CandidateRuleViolation) {
             // A V2 candidate is backed on the core of the group whose member seconds it.
-            try scheduling.check(receipt, expectedCore: scheduling.core(of: statement.validatorIndex))
+            try context.scheduling.check(
+                receipt, expectedCore: context.scheduling.core(of: statement.validatorIndex))
         } catch {
             metrics.statementsRejected.increment()
             throw .candidateRule(error)

@@ -34,10 +34,26 @@ public struct TableContext: StatementTableContext, Sendable {
     public let scheduling: LeafScheduling
     /// When set, the votes a candidate needs are min(group size, this) instead of a strict majority.
     public let minimumBackingVotes: UInt32?
+    /// Read once per leaf, for the import path (one lookup per statement, as before cores): whether
+    /// V2 descriptors name their core, each para's group on its own core, and each core's para and group.
+    private let v2DescriptorsNameTheirCore: Bool
+    private let membersOfPara: [ParaId: [ValidatorIndex]]
+    private let paraAndMembersOfCore: [CoreIndex: (para: ParaId, members: [ValidatorIndex])]
 
     public init(scheduling: LeafScheduling, minimumBackingVotes: UInt32? = nil) {
         self.scheduling = scheduling
         self.minimumBackingVotes = minimumBackingVotes
+        v2DescriptorsNameTheirCore = scheduling.checksDescriptors && scheduling.acceptsV2Descriptors
+        var paraAndMembersOfCore: [CoreIndex: (para: ParaId, members: [ValidatorIndex])] = [:]
+        for (core, para) in scheduling.paraOfCore {
+            if let members = scheduling.groupOfCore[core] { paraAndMembersOfCore[core] = (para, members) }
+        }
+        self.paraAndMembersOfCore = paraAndMembersOfCore
+        var membersOfPara: [ParaId: [ValidatorIndex]] = [:]
+        for para in Set(scheduling.paraOfCore.values) {
+            if let core = scheduling.defaultCore(of: para) { membersOfPara[para] = paraAndMembersOfCore[core]?.members }
+        }
+        self.membersOfPara = membersOfPara
     }
 
     /// A context where each para of `groups` has a core of its own, backed by its group.
@@ -47,12 +63,10 @@ public struct TableContext: StatementTableContext, Sendable {
 
     public func candidateDigest(_ candidate: CommittedCandidateReceipt) -> CandidateHash { candidate.hash }
     public func candidateGroup(_ candidate: CommittedCandidateReceipt) -> TableGroup {
-        let descriptor = candidate.descriptor
-        let s = scheduling
-        if s.checksDescriptors, s.acceptsV2Descriptors, descriptor.version == .v2 {
-            return TableGroup(paraId: descriptor.paraId, core: descriptor.coreIndex)
+        if v2DescriptorsNameTheirCore, candidate.descriptor.version == .v2 {
+            return TableGroup(paraId: candidate.descriptor.paraId, core: candidate.descriptor.coreIndex)
         }
-        return TableGroup(paraId: descriptor.paraId)
+        return TableGroup(paraId: candidate.descriptor.paraId)
     }
 
     /// The core that backs `group`: the one its V2 descriptor names, or its para's own.
@@ -60,8 +74,9 @@ public struct TableContext: StatementTableContext, Sendable {
 
     /// The members of `group`: its core's backing group, when that core backs the group's para.
     public func members(of group: TableGroup) -> [ValidatorIndex]? {
-        guard let core = core(of: group), scheduling.paraOfCore[core] == group.paraId else { return nil }
-        return scheduling.groupOfCore[core]
+        guard let core = group.core else { return membersOfPara[group.paraId] }
+        guard let backing = paraAndMembersOfCore[core], backing.para == group.paraId else { return nil }
+        return backing.members
     }
 
     public func isMember(_ authority: ValidatorIndex, of group: TableGroup) -> Bool {
