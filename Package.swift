@@ -46,6 +46,9 @@ let package = Package(
         .target(name: "ErasureCoding", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The table is generic over its context; without cross-module optimisation every call from Backing
         // runs unspecialised (metadata lookups, witness calls): the import took 5.5 µs a statement, 3.2 µs with it.
+        // Prospective parachains (asynchronous backing): the inclusion emulator and fragment chains; pure,
+        // no HTTP, SQL or clock.
+        .target(name: "ProspectiveParachains", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         .target(
             name: "StatementTable",
             swiftSettings: swiftSettings + [
@@ -158,6 +161,9 @@ let package = Package(
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto", "Primitives", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatementTableTests", dependencies: ["StatementTable"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProspectiveParachainsTests", dependencies: ["ProspectiveParachains", "Primitives"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "BackingTests",
             dependencies: [
