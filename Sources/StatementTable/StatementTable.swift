@@ -9,6 +9,10 @@
 /// - The same vote twice → no effect. Seconded + Valid by one authority → `validityDoubleVote`; the same
 ///   statement with two signatures → `doubleSignSeconded` / `doubleSignValidity`. The first vote stays.
 ///
+/// Today's table (asynchronous backing) differs in two ways, both opt-in: the group of a Seconded
+/// statement is given per import (the core of the signer's group) instead of derived from the candidate,
+/// and with ``Configuration/allowsMultipleSeconded`` an authority may second any number of candidates.
+///
 /// Unlike the Rust crate, misbehaviours drain in the order they were detected (Rust leaves the order
 /// across authorities unspecified), which keeps the outgoing reports deterministic.
 ///
@@ -25,26 +29,43 @@ public struct StatementTable<Context: StatementTableContext>: Sendable {
         var voteOrder: [Context.AuthorityId] = []
     }
 
-    /// What each authority seconded (at most one candidate), with the signature.
+    /// How a table treats authorities that second more than one candidate.
+    public struct Configuration: Sendable, Equatable {
+        /// An authority may second several candidates (asynchronous backing); otherwise a second
+        /// candidate is `multipleCandidates` misbehaviour (v0.9.12).
+        public var allowsMultipleSeconded: Bool
+
+        public init(allowsMultipleSeconded: Bool = false) { self.allowsMultipleSeconded = allowsMultipleSeconded }
+    }
+
+    public let configuration: Configuration
+    /// What each authority seconded first, with the signature.
     private var proposals: [Context.AuthorityId: (digest: Context.Digest, signature: Context.Signature)] = [:]
+    /// The further candidates each authority seconded, where that is allowed.
+    private var furtherProposals: [Context.AuthorityId: Set<Context.Digest>] = [:]
     private var candidates: [Context.Digest: CandidateData] = [:]
     /// Digests in first-seen order, for listings.
     private var candidateOrder: [Context.Digest] = []
     private var detected: [(authority: Context.AuthorityId, misbehavior: Misbehavior)] = []
 
-    public init() {}
+    public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
 
     /// Imports a signed statement.
     ///
+    /// - Parameter group: the group a Seconded statement's candidate belongs to (today's table: the
+    ///   signer's core); `nil` derives it from the candidate (v0.9.12). Valid statements count in the
+    ///   group their candidate was stored with.
     /// - Returns: a ``Summary`` when the statement added a vote; `nil` when it added nothing (a duplicate,
     ///   a Valid for an unknown candidate, or misbehaviour, which is recorded for ``drainMisbehaviors()``).
-    public mutating func importStatement(_ signed: Statement, context: Context) -> Summary<
-        Context.Digest, Context.GroupId
-    >? {
+    public mutating func importStatement(_ signed: Statement, context: Context, group: Context.GroupId? = nil)
+        -> Summary<Context.Digest, Context.GroupId>?
+    {
         let result: Result<Summary<Context.Digest, Context.GroupId>?, MisbehaviorFound>
         switch signed.statement {
         case .seconded(let candidate):
-            result = importCandidate(candidate, signature: signed.signature, from: signed.sender, context: context)
+            result = importCandidate(
+                candidate, group: group ?? context.candidateGroup(candidate), signature: signed.signature,
+                from: signed.sender, context: context)
         case .valid(let digest):
             result = vote(.valid(signed.signature), on: digest, from: signed.sender, context: context)
         }
@@ -96,10 +117,9 @@ public struct StatementTable<Context: StatementTableContext>: Sendable {
     }
 
     private mutating func importCandidate(
-        _ candidate: Context.Candidate, signature: Context.Signature, from authority: Context.AuthorityId,
-        context: Context
+        _ candidate: Context.Candidate, group: Context.GroupId, signature: Context.Signature,
+        from authority: Context.AuthorityId, context: Context
     ) -> Result<Summary<Context.Digest, Context.GroupId>?, MisbehaviorFound> {
-        let group = context.candidateGroup(candidate)
         guard context.isMember(authority, of: group) else {
             let statement = Statement(statement: .seconded(candidate), signature: signature, sender: authority)
             return .failure(MisbehaviorFound(misbehavior: .unauthorizedStatement(statement)))
@@ -107,6 +127,13 @@ public struct StatementTable<Context: StatementTableContext>: Sendable {
         let digest = context.candidateDigest(candidate)
         if let proposal = proposals[authority] {
             if proposal.digest != digest {
+                if configuration.allowsMultipleSeconded {
+                    if furtherProposals[authority, default: []].insert(digest).inserted, candidates[digest] == nil {
+                        candidates[digest] = CandidateData(groupId: group, candidate: candidate)
+                        candidateOrder.append(digest)
+                    }
+                    return vote(.issued(signature), on: digest, from: authority, context: context)
+                }
                 // An existing proposal always has its candidate stored: both are written together below.
                 guard let first = candidates[proposal.digest]?.candidate else {
                     preconditionFailure("a recorded proposal's candidate is in the table; qed")

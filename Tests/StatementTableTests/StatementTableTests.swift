@@ -196,4 +196,65 @@ struct StatementTableTests {
         #expect(table.drainMisbehaviors().map(\.authority) == [3, 2])
         #expect(table.drainMisbehaviors().isEmpty)
     }
+
+    // MARK: Today's table (polkadot-sdk `polkadot/statement-table/src/generic.rs` @ 0669c628, reference §6.5)
+
+    @Test func submitting_two_candidates_can_be_misbehavior() {
+        let context = TestContext(authorities: [1: 2])
+        var table = Table(configuration: .init(allowsMultipleSeconded: false))
+        _ = table.importStatement(Self.seconded(Candidate(2, 100), signature: 1, sender: 1), context: context, group: 2)
+        _ = table.importStatement(Self.seconded(Candidate(2, 999), signature: 1, sender: 1), context: context, group: 2)
+        let found = table.drainMisbehaviors()
+        #expect(found.map(\.authority) == [1])
+        #expect(
+            found.first?.misbehavior
+                == .multipleCandidates(
+                    first: Candidate(2, 100), firstSignature: 1, second: Candidate(2, 999), secondSignature: 1))
+    }
+
+    @Test func submitting_two_candidates_can_be_allowed() {
+        let context = TestContext(authorities: [1: 2])
+        var table = Table(configuration: .init(allowsMultipleSeconded: true))
+        let first = table.importStatement(
+            Self.seconded(Candidate(2, 100), signature: 1, sender: 1), context: context, group: 2)
+        let second = table.importStatement(
+            Self.seconded(Candidate(2, 999), signature: 1, sender: 1), context: context, group: 2)
+        #expect(table.drainMisbehaviors().isEmpty)
+        #expect(first == Summary(candidate: 100, groupId: 2, validityVotes: 1))
+        #expect(second == Summary(candidate: 999, groupId: 2, validityVotes: 1))
+        #expect(table.candidateDigests == [100, 999])
+        // Seconding one of them again changes nothing.
+        #expect(
+            table.importStatement(Self.seconded(Candidate(2, 999), signature: 1, sender: 1), context: context, group: 2)
+                == nil)
+        #expect(table.drainMisbehaviors().isEmpty)
+    }
+
+    @Test func submitting_candidate_from_wrong_group_is_misbehavior_when_the_group_is_given() {
+        // The group comes with the import (the signer's core), not from the candidate.
+        let context = TestContext(authorities: [1: 3])
+        var table = Table()
+        _ = table.importStatement(Self.seconded(Candidate(3, 100), signature: 1, sender: 1), context: context, group: 2)
+        let found = table.drainMisbehaviors()
+        #expect(found.map(\.authority) == [1])
+        #expect(
+            found.first?.misbehavior
+                == .unauthorizedStatement(Self.seconded(Candidate(3, 100), signature: 1, sender: 1)))
+        // The same candidate given the signer's group is imported under that group.
+        #expect(
+            table.importStatement(Self.seconded(Candidate(3, 100), signature: 1, sender: 1), context: context, group: 3)
+                == Summary(candidate: 100, groupId: 3, validityVotes: 1))
+    }
+
+    @Test func unauthorized_votes_count_against_the_stored_group() {
+        let context = TestContext(authorities: [1: 2, 2: 3])
+        var table = Table()
+        _ = table.importStatement(Self.seconded(Candidate(9, 100), signature: 1, sender: 1), context: context, group: 2)
+        #expect(table.drainMisbehaviors().isEmpty)
+        // A Valid is checked against the candidate's stored group (2), whatever group is passed.
+        _ = table.importStatement(Self.valid(100, signature: 2, sender: 2), context: context, group: 3)
+        let found = table.drainMisbehaviors()
+        #expect(found.map(\.authority) == [2])
+        #expect(found.first?.misbehavior == .unauthorizedStatement(Self.valid(100, signature: 2, sender: 2)))
+    }
 }
