@@ -3,9 +3,12 @@
 
 APT_PACKAGES := libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev libdecaf-dev libsqlite3-dev pkg-config
 SWIFT ?= swift
+# The build configuration `bin-dir` answers for (release: what `make run` and `make release` build).
+CONFIG ?= release
+PREFIX ?= /usr/local
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run devnet dashboard-check test erasure-differential bench oracle format lint clean
+.PHONY: deps build release run install bin-dir walkthrough devnet dashboard-check test erasure-differential bench oracle format lint clean
 
 ## Install the missing apt packages (runs apt-get only when something is missing).
 deps:
@@ -22,6 +25,21 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product backingd
+
+## Copy backingd to $(PREFIX)/bin and the dashboard to $(PREFIX)/share/backingd/Public
+## (serve --public-dir $(PREFIX)/share/backingd/Public). Example: make install PREFIX=~/.local
+install: release
+	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/backingd" "$(DESTDIR)$(PREFIX)/bin/backingd"
+	mkdir -p "$(DESTDIR)$(PREFIX)/share/backingd/Public"
+	cp Public/* "$(DESTDIR)$(PREFIX)/share/backingd/Public/"
+
+## Print the folder holding the built backingd (CONFIG=release by default): export PATH="$$(make -s bin-dir):$$PATH".
+bin-dir:
+	@$(SWIFT) build -c $(CONFIG) --show-bin-path
+
+## README's walk-through, run as written against a fresh `serve --dev` node (part of `make test`).
+walkthrough: deps
+	SWIFT=$(SWIFT) bash scripts/walkthrough.sh
 
 ## Start the service with the embedded dev defaults (validator //Alice, 127.0.0.1:8080, ./.backingd).
 run: release
@@ -44,6 +62,7 @@ test: deps
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
 	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--v2 DASHBOARD_PNG=dashboard-v2.png bash scripts/dashboard-check.sh
+	SWIFT=$(SWIFT) bash scripts/walkthrough.sh
 	$(SWIFT) test --skip-build --skip CrashTests
 	$(SWIFT) test --skip-build --filter CrashTests
 

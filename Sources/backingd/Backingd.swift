@@ -6,7 +6,8 @@ struct Backingd: AsyncParsableCommand {
         commandName: "backingd",
         abstract: "A standalone Polkadot candidate-backing engine with an HTTP/JSON API.",
         subcommands: [
-            ServeCommand.self, KeyCommand.self, CandidateCommand.self, StatementCommand.self, CollateCommand.self,
+            ServeCommand.self, KeyCommand.self, LeafCommand.self, CandidateCommand.self, StatementCommand.self,
+            CollateCommand.self,
             DevnetCommand.self, SigningHistoryCommand.self,
         ])
 }

@@ -137,6 +137,31 @@ struct BackingdCLITests {
         }
     }
 
+    /// The walk-through's helpers: a leaf in which //Alice backs para 100, and the adder's first block on it
+    /// (README's walk-through runs them against a node; here their shapes).
+    @Test func leafAndCandidateExamplesFitEachOther() async throws {
+        let leaf = try await Self.run(["leaf", "example"])
+        #expect(leaf.status == 0, "\(leaf.stderr)")
+        let hash = try #require(leaf.json?["hash"] as? String)
+        #expect((leaf.json?["validatorGroups"] as? [[Int]])?.first == [0, 2, 3])
+        #expect((leaf.json?["paras"] as? [String: Any])?["100"] != nil)
+        let candidate = try await Self.run(["candidate", "example"])
+        #expect(candidate.status == 0, "\(candidate.stderr)")
+        #expect(candidate.json?["relayParent"] as? String == hash)
+        let descriptor = (candidate.json?["candidate"] as? [String: Any])?["descriptor"] as? [String: Any]
+        #expect(descriptor?["paraId"] as? Int == 100)
+        #expect(descriptor?["collator"] != nil)
+
+        let modern = try await Self.run(["leaf", "example", "--v2"])
+        #expect((modern.json?["claimQueue"] as? [String: [Int]]) == ["0": [100], "1": [101]])
+        #expect(modern.json?["nodeFeatures"] as? String == "0x200a")
+        let v2 = try await Self.run(["candidate", "example", "--v2"])
+        let v2Descriptor = (v2.json?["candidate"] as? [String: Any])?["descriptor"] as? [String: Any]
+        #expect(v2Descriptor?["coreIndex"] as? Int == 0)
+        #expect(v2Descriptor?["sessionIndex"] as? Int == 1)
+        #expect(v2Descriptor?["collator"] == nil)
+    }
+
     @Test func candidateHashNamesTheBadField() async throws {
         let bad = Self.receipt.replacingOccurrences(
             of: "0xcafaf4adaf3920beca6db486d8ee24759066fcc25bd7953e2a4bd4f71c36f9cd", with: "0xcafaf4")

@@ -2,11 +2,31 @@ import ArgumentParser
 import ErasureCoding
 import Foundation
 import Primitives
+import Validation
 
 struct CandidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "candidate", abstract: "Candidate helpers for test harnesses.",
-        subcommands: [Hash.self, ErasureRoot.self])
+        subcommands: [Hash.self, ErasureRoot.self, Example.self])
+
+    struct Example: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Print the adder parachain's first block on `backingd leaf example`'s leaf: {relayParent, candidate, pov, commitments, persistedValidationData, candidateHash, head} (the body of POST /v1/second)."
+        )
+
+        @Option(help: "The amount the block adds.") var add: UInt64 = 7
+
+        @Flag(help: "A V2 descriptor on core 0, for `backingd leaf example --v2`.") var v2 = false
+
+        func run() throws {
+            do {
+                try CommandIO.printJSON(try ExampleLeaf.collation(add: add, v2: v2))
+            } catch let error as AdderCollator.CollationError {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
 
     struct Hash: ParsableCommand {
         static let configuration = CommandConfiguration(
