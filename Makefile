@@ -23,8 +23,10 @@ deps:
 build: deps
 	$(SWIFT) build
 
+## A release backingd that can be copied to another Debian machine: the Swift runtime and Foundation are
+## linked in (--static-swift-stdlib); the C libraries come from the packages above.
 release: deps
-	$(SWIFT) build -c release --product backingd
+	$(SWIFT) build -c release --static-swift-stdlib --product backingd
 
 ## Copy backingd to $(PREFIX)/bin and the dashboard to $(PREFIX)/share/backingd/Public
 ## (serve --public-dir $(PREFIX)/share/backingd/Public). Example: make install PREFIX=~/.local

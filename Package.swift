@@ -130,7 +130,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings, plugins: ["BuildInfo"]),
+        // `backingd --version`: the git commit of the build, generated before every build.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
 
         // Benchmarks print figures; they are never run as tests.
         .executableTarget(

@@ -162,6 +162,33 @@ struct BackingdCLITests {
         #expect(v2Descriptor?["collator"] == nil)
     }
 
+    /// `backingd --version`: the release and the git commit it was built from (as `git rev-parse` says).
+    @Test func versionNamesTheReleaseAndTheGitCommit() async throws {
+        let result = try await Self.run(["--version"])
+        #expect(result.status == 0)
+        let line = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let match = line.wholeMatch(of: /backingd (\d+\.\d+\.\d+) \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)/)
+        #expect(match != nil, "\(line)")
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = [
+            "git", "-C", URL(fileURLWithPath: #filePath).deletingLastPathComponent().path, "rev-parse", "--short=12",
+            "HEAD",
+        ]
+        let pipe = Pipe()
+        git.standardOutput = pipe
+        git.standardError = FileHandle.nullDevice
+        if (try? launchSerially(git)) != nil {
+            git.waitUntilExit()
+            let head = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if git.terminationStatus == 0, !head.isEmpty, let match {
+                // Built from this checkout: the same commit (the binary may be a build behind if the tree moved on).
+                #expect(String(match.2).hasPrefix(head) || line.contains("-dirty"), "\(line) vs HEAD \(head)")
+            }
+        }
+    }
+
     @Test func candidateHashNamesTheBadField() async throws {
         let bad = Self.receipt.replacingOccurrences(
             of: "0xcafaf4adaf3920beca6db486d8ee24759066fcc25bd7953e2a4bd4f71c36f9cd", with: "0xcafaf4")
