@@ -78,3 +78,22 @@ extension ServiceBasicsTests {
         #expect(await node.stop() == 0)
     }
 }
+
+extension ServiceBasicsTests {
+    /// Invalid UTF-8 anywhere in a JSON body, even in a field the endpoint does not know, is a 400 naming
+    /// its byte offset (it was accepted with 200 before).
+    @Test func invalidUTF8AnywhereInAJSONBodyIsA400WithItsByteOffset() async throws {
+        let node = BackingdProcess(arguments: [])
+        try await node.start()
+        let curl = CurlClient()
+        let api = APIClient(baseURL: node.baseURL, client: curl)
+        let prefix = Array(#"{"candidate":{"descriptor":{},"commitmentsHash":"0x00"},"note":""#.utf8)
+        let body = prefix + [0xF0, 0x28, 0x8C, 0x28] + Array(#""}"#.utf8)
+        let answer = try await api.send("POST", "/v1/tools/candidate-hash", body: body)
+        #expect(answer.status == 400)
+        #expect(answer.header("content-type")?.hasPrefix("application/problem+json") == true)
+        #expect(answer.text.contains("invalid UTF-8 at byte offset \(prefix.count)"), "\(answer.text)")
+        #expect(await node.stop() == 0)
+        curl.shutdown()
+    }
+}

@@ -50,7 +50,11 @@ public enum JSONInput {
     public static let maximumNesting = 64
 
     /// Rejects documents nested deeper than ``maximumNesting`` before Foundation parses them, so a
-    /// hostile body cannot exhaust the stack. A linear scan that skips string contents.
+    /// hostile body cannot exhaust the stack, and documents that are not UTF-8 (Foundation would accept
+    /// invalid bytes inside a string it then ignores, an unknown field's value for one). A linear scan
+    /// that skips string contents for nesting.
+    /// - Throws: ``JSONInputError`` naming the nesting limit, or the byte offset of the first invalid
+    ///   UTF-8 sequence.
     public static func checkNesting(_ bytes: some ContiguousBytes) throws(JSONInputError) {
         if let error = bytes.withUnsafeBytes(nestingError) { throw error }
     }
@@ -59,7 +63,19 @@ public enum JSONInput {
         var depth = 0
         var inString = false
         var escaped = false
-        for byte in bytes {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte >= 0x80 {
+                guard let length = utf8SequenceLength(bytes, at: index) else {
+                    return JSONInputError(field: "", reason: "invalid UTF-8 at byte offset \(index)")
+                }
+                escaped = false
+                index += length
+                continue
+            }
+            index += 1
             if inString {
                 if escaped {
                     escaped = false
@@ -82,6 +98,35 @@ public enum JSONInput {
             }
         }
         return nil
+    }
+
+    /// The length of the well-formed UTF-8 sequence of two to four bytes starting at `index` (Unicode
+    /// table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or `nil`.
+    static func utf8SequenceLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
+        let lead = bytes[index]
+        let length: Int
+        var second: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0:
+            length = 3
+            second = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED:
+            length = 3
+            second = 0x80...0x9F
+        case 0xF0:
+            length = 4
+            second = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4:
+            length = 4
+            second = 0x80...0x8F
+        default: return nil
+        }
+        guard index + length <= bytes.count, second.contains(bytes[index + 1]) else { return nil }
+        for offset in 2..<length where !(0x80...0xBF).contains(bytes[index + offset]) { return nil }
+        return length
     }
 
     /// Renders a coding path as `a.b[2].c`.

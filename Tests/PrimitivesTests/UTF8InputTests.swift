@@ -1,0 +1,52 @@
+import Foundation
+import Primitives
+import TestSupport
+import Testing
+
+/// JSON input must be UTF-8 everywhere, unknown fields included: invalid bytes are refused with their
+/// byte offset before Foundation, which would accept them inside a string it then ignores.
+struct UTF8InputTests {
+    struct Body: Decodable { let known: String }
+
+    static func document(_ inner: [UInt8]) -> [UInt8] {
+        Array(#"{"known":"a","unknown":""#.utf8) + inner + Array(#""}"#.utf8)
+    }
+
+    @Test func invalidUTF8InAnUnknownFieldIsRefusedWithItsByteOffset() {
+        let bytes = Self.document([0x61, 0xC3, 0x28])  // "a", then a two-byte lead with an ASCII follower
+        let offset = Array(#"{"known":"a","unknown":"a"#.utf8).count
+        #expect(throws: JSONInputError(field: "", reason: "invalid UTF-8 at byte offset \(offset)")) {
+            try JSONInput.decode(Body.self, from: Data(bytes))
+        }
+        #expect(throws: JSONInputError.self) { try JSONInput.decode(Body.self, from: bytes) }
+    }
+
+    @Test func wellFormedMultibyteTextIsAccepted() throws {
+        let text = "é€𝄞 naïve"
+        let decoded = try JSONInput.decode(Body.self, from: Data(#"{"known":"\#(text)","x":"ü"}"#.utf8))
+        #expect(decoded.known == text)
+    }
+
+    /// Every byte string inside a JSON string is refused exactly when Swift's own UTF-8 validation refuses
+    /// it: overlong forms, surrogates, values above U+10FFFF, truncated and stray continuation bytes.
+    @Test func theCheckAgreesWithSwiftsUTF8ValidationOnRandomBytes() {
+        var rng = SeededGenerator(seed: 8)
+        var refused = 0
+        let interesting: [UInt8] = [
+            0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x41, 0x9F, 0xA0, 0x8F, 0x90,
+        ]
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 1...6, using: &rng)
+            let inner: [UInt8] = (0..<length).map { _ in
+                Bool.random(using: &rng)
+                    ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0x20...0xFF, using: &rng)
+            }.map { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") ? UInt8(ascii: "x") : $0 }
+            let valid = String(validating: inner, as: UTF8.self) != nil
+            var checked = true
+            do { try JSONInput.checkNesting(Self.document(inner)) } catch { checked = false }
+            #expect(checked == valid, "\(Hex.encode(inner))")
+            if !valid { refused += 1 }
+        }
+        #expect(refused > 1_000)
+    }
+}
