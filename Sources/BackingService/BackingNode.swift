@@ -81,7 +81,7 @@ public final class BackingNode: Sendable {
             configuration: HTTPServerConfiguration(
                 host: host, port: port, threadPoolSize: configuration.threadPoolSize,
                 connectionLimit: configuration.connectionLimit, maxBodySize: configuration.maxBodySize,
-                idleTimeout: configuration.idleTimeout),
+                maxInflightBytes: configuration.maxInflightBytes, idleTimeout: configuration.idleTimeout),
             responder: router, logger: logger, metricsFactory: metrics)
         self.codeStore = codeStore
     }

@@ -40,9 +40,13 @@ public final class HTTPServer: Sendable {
     ) {
         self.configuration = configuration
         self.context = ServerContext(
-            responder: responder, maxBodySize: configuration.maxBodySize, logger: logger,
+            responder: responder, maxBodySize: configuration.maxBodySize,
+            maxInflightBytes: configuration.maxInflightBytes, logger: logger,
             metrics: HTTPMetrics(factory: metricsFactory))
     }
+
+    /// The request-body bytes charged against ``HTTPServerConfiguration/maxInflightBytes`` now.
+    public var bufferedBodyBytes: Int { context.bufferedBodyBytes.load(ordering: .relaxed) }
 
     /// The bound port (the chosen one when the configuration asked for port 0); 0 before ``start()``.
     public var port: UInt16 { boundPort.load(ordering: .acquiring) }

@@ -13,6 +13,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// The largest request body accepted, in bytes; a larger one is answered 413 as soon as its declared or
     /// received size passes this, and never buffered beyond it. Default 16 MiB.
     public var maxBodySize: Int
+    /// The most request-body bytes buffered at once over all connections; a body that would pass it is
+    /// answered 503 with `Retry-After` (before it is read when its length is declared, else as soon as it
+    /// passes). Default 256 MiB.
+    public var maxInflightBytes: Int
     /// Connections idle this long are closed. Default 60 s.
     public var idleTimeout: Duration
     /// How long ``HTTPServer/shutdown()`` waits for in-flight requests before answering them 503. Default 10 s.
@@ -20,13 +24,15 @@ public struct HTTPServerConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: UInt16 = 0, threadPoolSize: Int = 4, connectionLimit: Int = 1_100,
-        maxBodySize: Int = 16 << 20, idleTimeout: Duration = .seconds(60), shutdownGracePeriod: Duration = .seconds(10)
+        maxBodySize: Int = 16 << 20, maxInflightBytes: Int = 256 << 20, idleTimeout: Duration = .seconds(60),
+        shutdownGracePeriod: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port
         self.threadPoolSize = threadPoolSize
         self.connectionLimit = connectionLimit
         self.maxBodySize = maxBodySize
+        self.maxInflightBytes = maxInflightBytes
         self.idleTimeout = idleTimeout
         self.shutdownGracePeriod = shutdownGracePeriod
     }

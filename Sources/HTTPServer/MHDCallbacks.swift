@@ -18,8 +18,15 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method
 let mhdRequestCompleted: MHD_RequestCompletedCallback = { cls, _, context, _ in
     guard let cls, let context, let raw = context.pointee else { return }
     context.pointee = nil
-    Unmanaged<RequestState>.fromOpaque(raw).release()
-    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestEnded()
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    let state = Unmanaged<RequestState>.fromOpaque(raw)
+    server.releaseBodyBytes(
+        state.takeUnretainedValue().progress.withLock { progress in
+            defer { progress.charged = 0 }
+            return progress.charged
+        })
+    state.release()
+    server.requestEnded()
 }
 
 /// MHD's error log, routed to the server's logger at debug level (MHD reports client misbehaviour there too).

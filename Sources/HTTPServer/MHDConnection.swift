@@ -38,50 +38,97 @@ extension ServerContext {
             return queue(response, for: state, on: connection)
         }
         if let declared = value(of: "Content-Length", kind: .HEADER_KIND, on: connection),
-            let length = UInt64(declared), length > UInt64(maxBodySize)
+            let length = UInt64(declared)
         {
             // Queued before the body is read: MHD sends no `100 Continue`, skips the body and closes.
-            return queue(.problem(.contentTooLarge(limit: maxBodySize)), for: state, on: connection)
+            guard length <= UInt64(maxBodySize) else {
+                return queue(.problem(.contentTooLarge(limit: maxBodySize)), for: state, on: connection)
+            }
+            // The whole declared body is charged against the budget at once, and its buffer made to size.
+            guard reserveBodyBytes(Int(length)) else {
+                return queue(Self.overBudget(maxInflightBytes), for: state, on: connection)
+            }
+            state.progress.withLock { progress in
+                progress.charged = Int(length)
+                progress.body.reserveCapacity(Int(length))
+            }
         }
         return .YES
     }
 
-    /// A piece of the body: keep it while under the limit; past it, answer 413 at once and drain.
+    /// The 503 for a body that does not fit in the budget of buffered bodies.
+    static func overBudget(_ budget: Int) -> HTTPResponse {
+        var response = HTTPResponse.problem(
+            .unavailable(
+                "The server holds \(budget) bytes of request bodies at most and has no room for this one now."))
+        response.headers["Retry-After"] = "1"
+        return response
+    }
+
+    /// A piece of the body: keep it while under the limit and the budget; past the limit answer 413, past
+    /// the budget 503, at once, and drain. The buffer grows with what arrived, never past the limit.
     private func bodyArrived(
         _ state: RequestState, _ connection: OpaquePointer, _ piece: UnsafeRawBufferPointer
     ) -> MHD_Result {
-        let overLimit = state.progress.withLock { progress -> Bool? in
+        enum Verdict {
+            case keep
+            case tooLarge
+            case overBudget
+            case close
+        }
+        let verdict = state.progress.withLock { progress -> Verdict in
             switch progress.phase {
             case .receiving:
-                guard progress.body.count + piece.count <= maxBodySize else {
+                let needed = progress.body.count + piece.count
+                guard needed <= maxBodySize else {
                     progress.phase = .draining(discarded: piece.count)
                     progress.body = []
-                    return true
+                    releaseBodyBytes(progress.charged)
+                    progress.charged = 0
+                    return .tooLarge
+                }
+                // A chunked body (or more than was declared) is charged as it arrives.
+                if needed > progress.charged {
+                    guard reserveBodyBytes(needed - progress.charged) else {
+                        progress.phase = .draining(discarded: piece.count)
+                        progress.body = []
+                        releaseBodyBytes(progress.charged)
+                        progress.charged = 0
+                        return .overBudget
+                    }
+                    progress.charged = needed
+                }
+                if needed > progress.body.capacity {
+                    progress.body.reserveCapacity(min(maxBodySize, max(needed, progress.body.capacity * 2)))
                 }
                 progress.body.append(contentsOf: piece)
-                return false
+                return .keep
             case .draining(let discarded):
                 progress.phase = .draining(discarded: discarded + piece.count)
-                return discarded + piece.count > Self.drainAllowance ? nil : false
+                return discarded + piece.count > Self.drainAllowance ? .close : .keep
             case .handling, .answered, .finished:
-                return false
+                return .keep
             }
         }
-        switch overLimit {
-        case true?:
-            sendEarlyContentTooLarge(state, connection)
+        switch verdict {
+        case .keep: return .YES
+        case .tooLarge:
+            sendEarly(.problem(.contentTooLarge(limit: maxBodySize)), reason: "Content Too Large", state, connection)
             return .YES
-        case false?: return .YES
-        case nil: return .NO  // drained enough; MHD closes the connection
+        case .overBudget:
+            sendEarly(Self.overBudget(maxInflightBytes), reason: "Service Unavailable", state, connection)
+            return .YES
+        case .close: return .NO  // drained enough; MHD closes the connection
         }
     }
 
-    /// MHD 0.9.75 cannot queue a response while a body is still arriving, so the 413 for a streamed body
-    /// goes straight to the socket (MHD has sent nothing for this request yet, and closes the connection
-    /// once the rest of the body is drained or the drain allowance is used up).
-    private func sendEarlyContentTooLarge(_ state: RequestState, _ connection: OpaquePointer) {
-        let response = HTTPResponse.problem(.contentTooLarge(limit: maxBodySize))
-        var head = "HTTP/1.1 413 Content Too Large\r\n"
+    /// MHD 0.9.75 cannot queue a response while a body is still arriving, so the 413 or 503 for a streamed
+    /// body goes straight to the socket (MHD has sent nothing for this request yet, and closes the
+    /// connection once the rest of the body is drained or the drain allowance is used up).
+    private func sendEarly(
+        _ response: HTTPResponse, reason: String, _ state: RequestState, _ connection: OpaquePointer
+    ) {
+        var head = "HTTP/1.1 \(response.status) \(reason)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
         head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
         let bytes = Array(head.utf8) + response.body
@@ -90,7 +137,8 @@ extension ServerContext {
             let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
             if sent != bytes.count { logger.debug("early 413 not fully sent", metadata: ["sent": "\(sent)"]) }
         }
-        metrics.record(method: state.method, route: Router.unmatchedRoute, status: 413, duration: .now - state.started)
+        metrics.record(
+            method: state.method, route: Router.unmatchedRoute, status: response.status, duration: .now - state.started)
     }
 
     /// Final call (and the call after each resume).

@@ -24,6 +24,8 @@ final class RequestState: Sendable {
     struct Progress {
         var phase: Phase = .receiving
         var body: [UInt8] = []
+        /// Body bytes charged against the server's budget; given back when the request completes.
+        var charged = 0
     }
 
     let method: HTTPMethod

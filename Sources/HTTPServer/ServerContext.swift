@@ -10,6 +10,10 @@ final class ServerContext: Sendable {
     /// The responder when it is a ``Router``, which can start on MHD's thread (found once, not per request).
     let router: Router?
     let maxBodySize: Int
+    /// The budget of buffered request-body bytes over all connections.
+    let maxInflightBytes: Int
+    /// The request-body bytes charged against the budget now (see ``reserveBodyBytes(_:)``).
+    let bufferedBodyBytes = Atomic<Int>(0)
     let logger: Logger
     let metrics: HTTPMetrics
 
@@ -30,15 +34,37 @@ final class ServerContext: Sendable {
 
     private let book = Mutex(Book())
 
-    init(responder: any HTTPResponder, maxBodySize: Int, logger: Logger, metrics: HTTPMetrics) {
+    init(
+        responder: any HTTPResponder, maxBodySize: Int, maxInflightBytes: Int = .max, logger: Logger,
+        metrics: HTTPMetrics
+    ) {
         self.responder = responder
         self.router = responder as? Router
         self.maxBodySize = maxBodySize
+        self.maxInflightBytes = maxInflightBytes
         self.logger = logger
         self.metrics = metrics
     }
 
     var isShuttingDown: Bool { book.withLock { $0.shuttingDown } }
+
+    /// Charges `count` body bytes against the budget. - Returns: `false` (charging nothing) when they do
+    /// not fit.
+    func reserveBodyBytes(_ count: Int) -> Bool {
+        var current = bufferedBodyBytes.load(ordering: .relaxed)
+        while true {
+            guard count <= maxInflightBytes - current else { return false }
+            let (exchanged, original) = bufferedBodyBytes.compareExchange(
+                expected: current, desired: current + count, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+    }
+
+    /// Gives `count` charged body bytes back to the budget.
+    func releaseBodyBytes(_ count: Int) {
+        if count > 0 { bufferedBodyBytes.subtract(count, ordering: .relaxed) }
+    }
 
     func requestStarted() {
         book.withLock { $0.inFlight += 1 }

@@ -5,7 +5,7 @@ public import Foundation
 /// Every setting has one key, spelled `camelCase` in the JSON config file, `BACKINGD_UPPER_SNAKE` in the
 /// environment and `--kebab-case` on the command line: `listen`, `validatorSeed`, `keystore`, `webhook`
 /// (list), `webhookSecret`, `webhookGiveUp`, `webhookRetention`, `peer` (list), `validationUrl`, `dataDir`, `authToken`,
-/// `maxBody`, `idleTimeout`, `validationConcurrency`, `threadPool`, `connectionLimit`, `publicDir`.
+/// `maxBody`, `maxInflightBytes`, `idleTimeout`, `validationConcurrency`, `threadPool`, `connectionLimit`, `publicDir`.
 /// List values in the environment are comma-separated. Durations take `s`, `m`, `h` suffixes (`90s`, `24h`)
 /// or plain seconds.
 public enum ConfigurationLoader {
@@ -15,7 +15,8 @@ public enum ConfigurationLoader {
     public static let keys = [
         "listen", "validatorSeed", "keystore", "webhook", "webhookSecret", "webhookGiveUp", "webhookRetention", "peer",
         "validationUrl",
-        "dataDir", "authToken", "maxBody", "idleTimeout", "validationConcurrency", "threadPool", "connectionLimit",
+        "dataDir", "authToken", "maxBody", "maxInflightBytes", "idleTimeout", "validationConcurrency", "threadPool",
+        "connectionLimit",
         "signingHistorySessions", "backingTimeout",
         "publicDir",
     ]
@@ -90,6 +91,7 @@ public enum ConfigurationLoader {
             case "dataDir": c.dataDirectory = value
             case "authToken": c.authToken = value.isEmpty ? nil : value
             case "maxBody": c.maxBodySize = try integer(value, key: key, range: 1024...(1 << 30))
+            case "maxInflightBytes": c.maxInflightBytes = try integer(value, key: key, range: 1024...(1 << 40))
             case "idleTimeout": c.idleTimeout = try duration(value, key: key)
             case "validationConcurrency": c.validationConcurrency = try integer(value, key: key, range: 1...1024)
             case "threadPool": c.threadPoolSize = try integer(value, key: key, range: 1...256)

@@ -22,6 +22,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// Bearer token required on mutating endpoints, when set.
     public var authToken: String?
     public var maxBodySize = 16 * 1024 * 1024
+    /// The most request-body bytes buffered at once over all connections (beyond: 503 with Retry-After).
+    public var maxInflightBytes = 256 * 1024 * 1024
     public var idleTimeout: Duration = .seconds(60)
     public var validationConcurrency = 4
     /// How long one validation may take (Polkadot's `BACKING_EXECUTION_TIMEOUT`, 2 s).

@@ -29,6 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Folder for durable state.") var dataDir: String?
     @Option(help: "Bearer token required on mutating endpoints.") var authToken: String?
     @Option(help: "Largest request body in bytes (default 16 MiB).") var maxBody: Int?
+    @Option(help: "Request-body bytes buffered at once over all connections; beyond, 503 (default 256 MiB).")
+    var maxInflightBytes: Int?
     @Option(help: "Idle connection timeout (default 60s).") var idleTimeout: String?
     @Option(help: "Validations running at once (default 4).") var validationConcurrency: Int?
     @Option(help: "How long one validation may take (default 2s, Polkadot's backing timeout).")
@@ -53,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         put("dataDir", dataDir)
         put("authToken", authToken)
         put("maxBody", maxBody.map(String.init))
+        put("maxInflightBytes", maxInflightBytes.map(String.init))
         put("idleTimeout", idleTimeout)
         put("validationConcurrency", validationConcurrency.map(String.init))
         put("publicDir", publicDir)
