@@ -56,4 +56,33 @@ struct HTTPPoVFetcherTests {
         }
         if case .malformed = error {} else { Issue.record("expected .malformed, got \(String(describing: error))") }
     }
+
+    /// A PoV near `MAX_POV_SIZE` (9 MiB: 18 MiB of JSON, more than the client's default cap) is fetched;
+    /// an answer past the fetcher's cap fails the fetch as too large instead of being buffered.
+    @Test func aLargePoVIsFetchedAndAnAnswerPastTheCapIsRefused() async throws {
+        let large = PoV([UInt8](repeating: 0xAB, count: 9 << 20))
+        let body = Array(#"{"blockData":""#.utf8) + Array(Hex.encode(large.blockData.bytes).utf8) + Array(#""}"#.utf8)
+        #expect(body.count > CurlRequest(url: "x").maxResponseBytes)
+        let big = try TestReceiver { _, _ in
+            TestResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
+        }
+        defer { big.stop() }
+        let fetched = try await HTTPPoVFetcher(peers: [peer: big.url], client: client).fetchPoV(
+            relayParent: .zero, from: 0, validatorKey: peer, candidateHash: candidateHash, povHash: large.hash)
+        #expect(fetched == large)
+
+        let tooMuch = [UInt8](repeating: UInt8(ascii: " "), count: HTTPPoVFetcher.maxResponseBytes + 1)
+        let flood = try TestReceiver { _, _ in
+            TestResponse(status: 200, headers: [("Content-Type", "application/json")], body: tooMuch)
+        }
+        defer { flood.stop() }
+        let error = await #expect(throws: PoVFetchError.self) {
+            try await fetch(HTTPPoVFetcher(peers: [peer: flood.url], client: client))
+        }
+        guard case .transport(let curlError) = error else {
+            Issue.record("expected a transport error, got \(String(describing: error))")
+            return
+        }
+        #expect(curlError.kind == .responseTooLarge)
+    }
 }

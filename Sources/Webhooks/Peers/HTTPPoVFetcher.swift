@@ -7,6 +7,11 @@ public import Primitives
 ///
 /// Concurrency: requests go through the shared ``CurlClient``; nothing blocks the caller's thread.
 public struct HTTPPoVFetcher: PoVFetcher {
+    /// The largest answer read: a PoV of `MAX_POV_SIZE` (10 MiB, primitives v9) as `{"blockData": "0x…"}`
+    /// (two hex digits a byte) and room for the JSON around it. A larger answer fails the fetch without
+    /// being buffered past this.
+    public static let maxResponseBytes = 2 * (10 << 20) + (64 << 10)
+
     private let peers: [ValidatorId: String]
     private let client: CurlClient
     private let timeout: Duration
@@ -30,7 +35,7 @@ public struct HTTPPoVFetcher: PoVFetcher {
         guard let base = peers[validatorKey] else { throw PoVFetchError.unknownPeer(validatorKey) }
         let request = CurlRequest(
             url: "\(base)/v1/povs/\(candidateHash.hex)", headers: [("Accept", "application/json")], timeout: timeout,
-            connectTimeout: min(timeout, .seconds(5)))
+            connectTimeout: min(timeout, .seconds(5)), maxResponseBytes: Self.maxResponseBytes)
         let response: CurlResponse
         do {
             response = try await client.send(request)
