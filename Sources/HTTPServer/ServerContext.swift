@@ -35,7 +35,7 @@ final class ServerContext: Sendable {
     private let book = Mutex(Book())
 
     init(
-        responder: any HTTPResponder, maxBodySize: Int, maxInflightBytes: Int = .max, logger: Logger,
+        responder: any HTTPResponder, maxBodySize: Int, maxInflightBytes: Int, logger: Logger,
         metrics: HTTPMetrics
     ) {
         self.responder = responder

@@ -24,6 +24,17 @@ public struct OutboundHrmpChannelLimitations: Hashable, Sendable {
     }
 }
 
+/// A code upgrade waiting to apply: to candidates whose relay parent is at least `block`.
+public struct FutureValidationCode: Hashable, Sendable {
+    public var block: BlockNumber
+    public var codeHash: ValidationCodeHash
+
+    public init(block: BlockNumber, codeHash: ValidationCodeHash) {
+        self.block = block
+        self.codeHash = codeHash
+    }
+}
+
 /// The limits a para's next candidate must respect at a relay parent (`Constraints` of the inclusion
 /// emulator): the runtime's backing constraints, with the effects of the candidates before it applied.
 public struct Constraints: Hashable, Sendable {
@@ -47,7 +58,7 @@ public struct Constraints: Hashable, Sendable {
     /// A code upgrade is not allowed now (`UpgradeRestriction::Present`).
     public var upgradeRestricted: Bool
     /// A code upgrade that applies to candidates whose relay parent is at least this block.
-    public var futureValidationCode: (block: BlockNumber, codeHash: ValidationCodeHash)?
+    public var futureValidationCode: FutureValidationCode?
 
     public init(
         minRelayParentNumber: BlockNumber, maxPovSize: UInt32, maxCodeSize: UInt32, maxHeadDataSize: UInt32,
@@ -55,7 +66,7 @@ public struct Constraints: Hashable, Sendable {
         dmpRemainingMessages: [BlockNumber], validWatermarks: [BlockNumber],
         hrmpChannelsOut: [ParaId: OutboundHrmpChannelLimitations], maxHrmpNumPerCandidate: UInt32,
         requiredParent: HeadData, validationCodeHash: ValidationCodeHash, upgradeRestricted: Bool = false,
-        futureValidationCode: (block: BlockNumber, codeHash: ValidationCodeHash)? = nil
+        futureValidationCode: FutureValidationCode? = nil
     ) {
         self.minRelayParentNumber = minRelayParentNumber
         self.maxPovSize = maxPovSize
@@ -74,56 +85,11 @@ public struct Constraints: Hashable, Sendable {
         self.futureValidationCode = futureValidationCode
     }
 
-    public static func == (lhs: Constraints, rhs: Constraints) -> Bool {
-        lhs.minRelayParentNumber == rhs.minRelayParentNumber && lhs.maxPovSize == rhs.maxPovSize
-            && lhs.maxCodeSize == rhs.maxCodeSize && lhs.maxHeadDataSize == rhs.maxHeadDataSize
-            && lhs.umpRemaining == rhs.umpRemaining && lhs.umpRemainingBytes == rhs.umpRemainingBytes
-            && lhs.maxUmpNumPerCandidate == rhs.maxUmpNumPerCandidate
-            && lhs.dmpRemainingMessages == rhs.dmpRemainingMessages && lhs.validWatermarks == rhs.validWatermarks
-            && lhs.hrmpChannelsOut == rhs.hrmpChannelsOut && lhs.maxHrmpNumPerCandidate == rhs.maxHrmpNumPerCandidate
-            && lhs.requiredParent == rhs.requiredParent && lhs.validationCodeHash == rhs.validationCodeHash
-            && lhs.upgradeRestricted == rhs.upgradeRestricted
-            && lhs.futureValidationCode?.block == rhs.futureValidationCode?.block
-            && lhs.futureValidationCode?.codeHash == rhs.futureValidationCode?.codeHash
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(requiredParent)
-        hasher.combine(minRelayParentNumber)
-        hasher.combine(validationCodeHash)
-    }
-
-    /// Whether `modifications` fit in what is left (`check_modifications`).
+    /// Whether `modifications` fit in what is left (`check_modifications`): exactly when they can be
+    /// applied.
     /// - Throws: the first limit they exceed.
     public func check(_ modifications: ConstraintModifications) throws(ModificationError) {
-        if case .trunk(let watermark) = modifications.hrmpWatermark, !validWatermarks.contains(watermark) {
-            throw .disallowedHrmpWatermark(watermark)
-        }
-        for (recipient, sent) in modifications.outboundHrmp.sorted(by: { $0.key < $1.key }) {
-            guard let channel = hrmpChannelsOut[recipient] else { throw .noSuchHrmpChannel(recipient) }
-            guard sent.bytesSubmitted <= channel.bytesRemaining else {
-                throw .hrmpBytesOverflow(
-                    paraId: recipient, bytesRemaining: channel.bytesRemaining, bytesSubmitted: sent.bytesSubmitted)
-            }
-            guard sent.messagesSubmitted <= channel.messagesRemaining else {
-                throw .hrmpMessagesOverflow(
-                    paraId: recipient, messagesRemaining: channel.messagesRemaining,
-                    messagesSubmitted: sent.messagesSubmitted)
-            }
-        }
-        guard modifications.umpMessagesSent <= umpRemaining else {
-            throw .umpMessagesOverflow(
-                messagesRemaining: umpRemaining, messagesSubmitted: modifications.umpMessagesSent)
-        }
-        guard modifications.umpBytesSent <= umpRemainingBytes else {
-            throw .umpBytesOverflow(bytesRemaining: umpRemainingBytes, bytesSubmitted: modifications.umpBytesSent)
-        }
-        guard Int(modifications.dmpMessagesProcessed) <= dmpRemainingMessages.count else {
-            throw .dmpMessagesUnderflow(
-                messagesRemaining: UInt32(dmpRemainingMessages.count),
-                messagesProcessed: modifications.dmpMessagesProcessed)
-        }
-        if modifications.codeUpgradeApplied && futureValidationCode == nil { throw .appliedNonexistentCodeUpgrade }
+        _ = try applying(modifications)
     }
 
     /// These constraints after `modifications` (`apply_modifications`): the new required parent, the

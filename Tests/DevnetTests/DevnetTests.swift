@@ -10,14 +10,15 @@ import Testing
 @Suite struct DevnetTests {
     static let blocks = 6
 
-    @Test(.timeLimit(.minutes(2)))
-    func everyParaIsBackedAtEveryBlockAndAllNodesAgree() async throws {
+    /// Runs a 6-node, 2-para devnet for `blocks` blocks at 1.5 s each. - Returns: its block reports and info.
+    static func run(blocks: Int, v2: Bool = false) async throws -> ([BlockReport], DevnetInfo) {
         var configuration = DevnetConfiguration()
         configuration.validators = 6
         configuration.paras = 2
         configuration.basePort = 0
         configuration.blockTime = .milliseconds(1500)
-        configuration.blocks = Self.blocks
+        configuration.blocks = blocks
+        configuration.v2 = v2
         var logger = Logger(label: "devnet-test")
         logger.logLevel = .warning
         let devnet = Devnet(configuration: configuration, logger: logger)
@@ -32,6 +33,12 @@ import Testing
         let reports = await devnet.blockReports
         let info = await devnet.info
         await devnet.shutdown()
+        return (reports, info)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func everyParaIsBackedAtEveryBlockAndAllNodesAgree() async throws {
+        let (reports, info) = try await Self.run(blocks: Self.blocks)
 
         #expect(reports.count == Self.blocks)
         #expect(info.nodes.map(\.name) == ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"])
@@ -61,26 +68,7 @@ import Testing
     /// signature): every para backed on its own core at every block, the core index in the report.
     @Test(.timeLimit(.minutes(2)))
     func withV2EveryParaIsBackedOnItsClaimQueueCoreWithV2Descriptors() async throws {
-        var configuration = DevnetConfiguration()
-        configuration.validators = 6
-        configuration.paras = 2
-        configuration.basePort = 0
-        configuration.blockTime = .milliseconds(1500)
-        configuration.blocks = 4
-        configuration.v2 = true
-        var logger = Logger(label: "devnet-test")
-        logger.logLevel = .warning
-        let devnet = Devnet(configuration: configuration, logger: logger)
-        try await devnet.start()
-        do {
-            try await devnet.run { print($0.progressLine) }
-        } catch {
-            await devnet.shutdown()
-            throw error
-        }
-        let reports = await devnet.blockReports
-        let info = await devnet.info
-        await devnet.shutdown()
+        let (reports, info) = try await Self.run(blocks: 4, v2: true)
 
         #expect(info.v2)
         #expect(reports.count == 4)

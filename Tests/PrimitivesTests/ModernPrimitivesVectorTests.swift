@@ -15,6 +15,13 @@ struct ModernPrimitivesVectorTests {
     struct Accounting: Decodable, Equatable, Sendable {
         let umpMessagesSent: Int
         let umpBytesSent: Int
+
+        /// What the commitments are charged: the upward messages before the separator.
+        init(_ commitments: CandidateCommitments) {
+            let charged = commitments.chargedUpwardMessages
+            umpMessagesSent = charged.count
+            umpBytesSent = charged.reduce(0) { $0 + $1.bytes.count }
+        }
     }
 
     struct ReceiptVector: Decodable, Sendable {
@@ -183,10 +190,7 @@ struct ModernPrimitivesVectorTests {
         } catch {
             #expect(error.name == v.umpSignalsError)
         }
-        let charged = commitments.chargedUpwardMessages
-        #expect(
-            Accounting(umpMessagesSent: charged.count, umpBytesSent: charged.reduce(0) { $0 + $1.bytes.count })
-                == v.umpAccounting)
+        #expect(Accounting(commitments) == v.umpAccounting)
     }
 
     // MARK: ump-signals.json
@@ -204,10 +208,7 @@ struct ModernPrimitivesVectorTests {
         } catch {
             #expect(error.name == v.umpSignalsError, "\(v.name)")
         }
-        let charged = v.commitments.chargedUpwardMessages
-        #expect(
-            Accounting(umpMessagesSent: charged.count, umpBytesSent: charged.reduce(0) { $0 + $1.bytes.count })
-                == v.umpAccounting)
+        #expect(Accounting(v.commitments) == v.umpAccounting)
     }
 
     @Test func aSignalEncodesAsItsVariantIndexAndFields() throws {

@@ -152,7 +152,7 @@ struct InclusionEmulatorTests {
         #expect(throws: ModificationError.appliedNonexistentCodeUpgrade) { try constraints.check(modifications) }
         #expect(throws: ModificationError.appliedNonexistentCodeUpgrade) { try constraints.applying(modifications) }
         let upgraded = ValidationCode(bytes: [9, 9]).hash
-        constraints.futureValidationCode = (block: 6, codeHash: upgraded)
+        constraints.futureValidationCode = FutureValidationCode(block: 6, codeHash: upgraded)
         let applied = try constraints.applying(modifications)
         #expect(applied.validationCodeHash == upgraded)
         #expect(applied.futureValidationCode == nil)

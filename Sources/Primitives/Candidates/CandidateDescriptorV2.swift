@@ -72,8 +72,8 @@ public struct CandidateDescriptorV2: ScaleCodable, Hashable, Sendable {
         paraId = descriptor.paraId
         relayParent = descriptor.relayParent
         version = collator[0]
-        coreIndex = UInt16(collator[1]) | UInt16(collator[2]) << 8
-        sessionIndex = (3..<7).reduce(0) { $0 | UInt32(collator[$1]) << (8 * ($1 - 3)) }
+        coreIndex = descriptor.rawCoreIndex
+        sessionIndex = descriptor.rawSessionIndex
         reserved1 = Array(collator[7...])
         persistedValidationDataHash = descriptor.persistedValidationDataHash
         povHash = descriptor.povHash
@@ -127,15 +127,16 @@ extension CandidateDescriptor {
     }
 
     /// The core index field; `nil` for a V1 descriptor (upstream answers it for V2 and unknown versions).
-    public var coreIndex: CoreIndex? {
-        guard version != .v1 else { return nil }
-        let collator = collator.bytes
-        return CoreIndex(UInt32(collator[1]) | UInt32(collator[2]) << 8)
-    }
+    public var coreIndex: CoreIndex? { version == .v1 ? nil : CoreIndex(UInt32(rawCoreIndex)) }
 
     /// The session index field; `nil` for a V1 descriptor.
-    public var sessionIndex: SessionIndex? {
-        guard version != .v1 else { return nil }
+    public var sessionIndex: SessionIndex? { version == .v1 ? nil : rawSessionIndex }
+
+    /// Collator bytes 1..<3 read as the V2 layout's u16 core index, whatever the version.
+    var rawCoreIndex: UInt16 { UInt16(collator.bytes[1]) | UInt16(collator.bytes[2]) << 8 }
+
+    /// Collator bytes 3..<7 read as the V2 layout's u32 session index, whatever the version.
+    var rawSessionIndex: SessionIndex {
         let collator = collator.bytes
         return (3..<7).reduce(0) { $0 | UInt32(collator[$1]) << (8 * ($1 - 3)) }
     }

@@ -16,12 +16,17 @@ extension Sr25519Signature: JSONWritable {
 }
 
 extension CandidateDescriptor: JSONWritable {
-    /// The v1 field set for a V1 descriptor, the v2 set otherwise (as ``encode(to:)``).
+    /// The v1 field set for a V1 descriptor, the v2 set otherwise (as ``encode(to:)``); keys in sorted order.
     public func writeJSON(to writer: inout JSONWriter) {
-        guard version == .v1 else { return writeV2JSON(to: &writer) }
+        let v2 = version == .v1 ? nil : v2
         writer.object { writer in
-            writer.field("collator")
-            writer.hex(collator.bytes)
+            if let v2 {
+                writer.field("coreIndex")
+                writer.integer(UInt32(v2.coreIndex))
+            } else {
+                writer.field("collator")
+                writer.hex(collator.bytes)
+            }
             writer.field("erasureRoot")
             writer.hex(erasureRoot.bytes)
             writer.field("paraHead")
@@ -34,40 +39,23 @@ extension CandidateDescriptor: JSONWritable {
             writer.hex(povHash.bytes)
             writer.field("relayParent")
             writer.hex(relayParent.bytes)
-            writer.field("signature")
-            writer.hex(signature.bytes)
+            if let v2 {
+                writer.field("reserved1")
+                writer.hex(v2.reserved1)
+                writer.field("reserved2")
+                writer.hex(v2.reserved2)
+                writer.field("sessionIndex")
+                writer.integer(v2.sessionIndex)
+            } else {
+                writer.field("signature")
+                writer.hex(signature.bytes)
+            }
             writer.field("validationCodeHash")
             writer.hex(validationCodeHash.bytes)
-        }
-    }
-
-    private func writeV2JSON(to writer: inout JSONWriter) {
-        let v2 = v2
-        writer.object { writer in
-            writer.field("coreIndex")
-            writer.integer(UInt32(v2.coreIndex))
-            writer.field("erasureRoot")
-            writer.hex(erasureRoot.bytes)
-            writer.field("paraHead")
-            writer.hex(paraHead.bytes)
-            writer.field("paraId")
-            writer.integer(paraId.rawValue)
-            writer.field("persistedValidationDataHash")
-            writer.hex(persistedValidationDataHash.bytes)
-            writer.field("povHash")
-            writer.hex(povHash.bytes)
-            writer.field("relayParent")
-            writer.hex(relayParent.bytes)
-            writer.field("reserved1")
-            writer.hex(v2.reserved1)
-            writer.field("reserved2")
-            writer.hex(v2.reserved2)
-            writer.field("sessionIndex")
-            writer.integer(v2.sessionIndex)
-            writer.field("validationCodeHash")
-            writer.hex(validationCodeHash.bytes)
-            writer.field("version")
-            writer.integer(UInt32(v2.version))
+            if let v2 {
+                writer.field("version")
+                writer.integer(UInt32(v2.version))
+            }
         }
     }
 }
