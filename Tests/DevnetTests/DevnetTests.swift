@@ -7,7 +7,7 @@ import Testing
 
 /// A 6-node, 2-para devnet in this process: the whole backing path over real HTTP between nodes
 /// (statement distribution by web-hook, PoV fetching, embedded PVF validation) block after block.
-@Suite struct DevnetTests {
+@Suite(.serialized) struct DevnetTests {
     static let blocks = 6
 
     /// Runs a 6-node, 2-para devnet for `blocks` blocks at 1.5 s each. - Returns: its block reports and info.
