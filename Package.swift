@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "Backing",
             dependencies: [
-                "Primitives", "Crypto", "StatementTable", "ErasureCoding",
+                "Primitives", "Crypto", "StatementTable", "ProspectiveParachains", "ErasureCoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
@@ -126,7 +126,8 @@ let package = Package(
         .executableTarget(
             name: "backingd",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Validation", "BackingService", "Devnet", "Webhooks",
+                "Primitives", "Crypto", "ErasureCoding", "Validation", "Backing", "ProspectiveParachains", "BackingService",
+                "Devnet", "Webhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -215,7 +216,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "backingd", "Backing", "BackingService", "Crypto", "ErasureCoding", "HTTPServer", "Primitives",
-                "Validation", "Webhooks", "TestSupport", "CSodium",
+                "ProspectiveParachains", "Validation", "Webhooks", "TestSupport", "CSodium",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

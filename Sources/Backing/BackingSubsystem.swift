@@ -2,6 +2,7 @@ public import CoreMetrics
 public import Crypto
 public import Logging
 public import Primitives
+import ProspectiveParachains
 
 /// The candidate-backing engine: one ``BackingJob`` per active leaf.
 ///
@@ -19,9 +20,15 @@ public actor BackingSubsystem {
     private let logger: Logger
     /// The newest session of any leaf activated: the signing history is kept for a window behind it.
     private var latestSession: SessionIndex?
+    /// The jobs of active v0.9.12 leaves, and of every relay parent async-backing leaves allow.
     private var jobs: [Hash: BackingJob] = [:]
-    /// Activation order, for listings.
+    /// Active leaves in activation order, for listings.
     private var order: [Hash] = []
+    /// Active async-backing leaves as activated (their own job may be older: a block some other leaf
+    /// allowed as a relay parent before it became a leaf).
+    private var asyncLeaves: [Hash: Leaf] = [:]
+    /// The implicit view and prospective parachains of the async-backing leaves, shared with their jobs.
+    public nonisolated let asyncBacking = AsyncBackingView()
 
     private let metrics: BackingMetrics
 
@@ -54,6 +61,12 @@ public actor BackingSubsystem {
     /// ``activate(_:)``, saying whether the job is new (`false`: the leaf was active with this data).
     /// The activation is journaled with the leaf's runtime data; callers flush the sink before answering.
     public func activation(of leaf: Leaf) throws(LeafError) -> (job: BackingJob, created: Bool) {
+        if let active = asyncLeaves[leaf.hash] {
+            guard active == leaf else { throw .alreadyActive(leaf.hash) }
+            // Safe because: an active async-backing leaf always has its relay parent's job.
+            return (jobs[leaf.hash]!, false)
+        }
+        if leaf.isAsyncBacking { return try activateAsyncBacking(leaf) }
         if let job = jobs[leaf.hash] {
             guard job.leaf == leaf else { throw .alreadyActive(leaf.hash) }
             return (job, false)
@@ -79,9 +92,17 @@ public actor BackingSubsystem {
     @discardableResult
     public func restore(_ journaled: JournaledLeaf) async throws(LeafError) -> BackingJob {
         let leaf = journaled.leaf
-        guard jobs[leaf.hash] == nil else { throw .alreadyActive(leaf.hash) }
         latestSession = max(latestSession ?? leaf.sessionIndex, leaf.sessionIndex)
-        let job = start(leaf)
+        if leaf.isAsyncBacking {
+            guard asyncLeaves[leaf.hash] == nil else { throw .alreadyActive(leaf.hash) }
+            let allowed = try asyncBacking.activate(leaf)
+            startRelayParentJobs(of: leaf, allowed: allowed)
+        } else {
+            guard jobs[leaf.hash] == nil else { throw .alreadyActive(leaf.hash) }
+            start(leaf)
+        }
+        // Safe because: both branches started the leaf's own job.
+        let job = jobs[leaf.hash]!
         await job.replay(journaled.events)
         logger.info(
             "leaf restored from the journal",
@@ -89,12 +110,51 @@ public actor BackingSubsystem {
         return job
     }
 
-    private func start(_ leaf: Leaf) -> BackingJob {
+    /// Activates an async-backing leaf: into the implicit view and prospective parachains, then a job for
+    /// every relay parent it allows that has none yet (relay parents shared with older leaves keep theirs,
+    /// statements and all).
+    private func activateAsyncBacking(_ leaf: Leaf) throws(LeafError) -> (job: BackingJob, created: Bool) {
+        try leaf.validate()
+        if let job = jobs[leaf.hash], !job.leaf.isAsyncBacking { throw .alreadyActive(leaf.hash) }
+        let allowed = try asyncBacking.activate(leaf)
+        var journal: [JournalRecord] = [.leafActivated(leaf)]
+        journal += noteSession(leaf.sessionIndex)
+        ports.sink.submit([], journal: journal)
+        startRelayParentJobs(of: leaf, allowed: allowed)
+        // Safe because: the view allows a leaf as its own relay parent, so its job exists now.
+        let job = jobs[leaf.hash]!
+        logger.info(
+            "async-backing leaf activated",
+            metadata: [
+                "leaf": "\(leaf.hash)", "number": "\(leaf.number)", "relayParents": "\(allowed.count)",
+                "validatorIndex": "\(job.localValidator.map { "\($0.index)" } ?? "none")",
+                "core": "\(job.localCore.map { "\($0)" } ?? "none")",
+            ])
+        return (job, true)
+    }
+
+    /// A job for every relay parent in `allowed` (the leaf's and its ancestors') that has none yet; the
+    /// leaf is listed as active.
+    private func startRelayParentJobs(of leaf: Leaf, allowed: [Hash]) {
+        let ancestors = Dictionary(leaf.ancestry.map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        for hash in allowed where jobs[hash] == nil {
+            if hash == leaf.hash {
+                start(leaf, listed: false)
+            } else if let block = ancestors[hash] {
+                start(leaf.relayParentLeaf(for: block), listed: false)
+            }
+        }
+        asyncLeaves[leaf.hash] = leaf
+        order.append(leaf.hash)
+    }
+
+    @discardableResult
+    private func start(_ leaf: Leaf, listed: Bool = true) -> BackingJob {
         let job = BackingJob(
             leaf: leaf, keypair: keypair, ports: ports, signingGuard: signingGuard, limiter: limiter,
-            configuration: configuration, metrics: metrics, logger: logger)
+            configuration: configuration, metrics: metrics, logger: logger, asyncBacking: asyncBacking)
         jobs[leaf.hash] = job
-        order.append(leaf.hash)
+        if listed { order.append(leaf.hash) }
         return job
     }
 
@@ -112,7 +172,8 @@ public actor BackingSubsystem {
     /// Deactivates a leaf: its job ends, its background work is cancelled and its journal is dropped.
     /// - Throws: ``LeafError/unknownLeaf(_:)``.
     public func deactivate(_ hash: Hash) async throws(LeafError) {
-        guard let job = jobs[hash] else { throw .unknownLeaf(hash) }
+        if asyncLeaves[hash] != nil { return await deactivateAsyncBacking(hash) }
+        guard let job = jobs[hash], !job.leaf.isAsyncBacking else { throw .unknownLeaf(hash) }
         // The job journals the deactivation in its own turn, after everything it journaled before, and
         // the leaf stays listed until then, so that a new activation of the hash cannot come in between.
         await job.stop(deactivating: true)
@@ -121,6 +182,54 @@ public actor BackingSubsystem {
         order.removeAll { $0 == hash }
         logger.info("leaf deactivated", metadata: ["leaf": "\(hash)"])
     }
+
+    /// Deactivates an async-backing leaf; the jobs of relay parents the implicit view no longer keeps end.
+    private func deactivateAsyncBacking(_ hash: Hash) async {
+        asyncBacking.deactivate(hash)
+        asyncLeaves[hash] = nil
+        order.removeAll { $0 == hash }
+        let ended = jobs.filter { $0.value.leaf.isAsyncBacking && !asyncBacking.stores($0.key) }
+        ports.sink.submit([], journal: [.leafDeactivated(hash)])
+        for (relayParent, job) in ended {
+            jobs[relayParent] = nil
+            await job.stop(deactivating: relayParent != hash)
+        }
+        logger.info(
+            "async-backing leaf deactivated", metadata: ["leaf": "\(hash)", "relayParentsEnded": "\(ended.count)"])
+    }
+
+    /// `GetBackableCandidates` (§3.10 of today's rules): for each para, the backed form of each candidate
+    /// in the order given, stopping at the first whose relay parent is not in view or that is not backed.
+    public func backableCandidates(
+        _ requested: [ParaId: [(candidateHash: CandidateHash, relayParent: Hash)]]
+    ) async -> [ParaId: [BackedCandidate]] {
+        var answer: [ParaId: [BackedCandidate]] = [:]
+        for (para, chain) in requested {
+            var backed: [BackedCandidate] = []
+            for entry in chain {
+                guard let job = jobs[entry.relayParent], job.leaf.isAsyncBacking,
+                    let candidate = await job.backedCandidate(entry.candidateHash)
+                else { break }
+                backed.append(candidate)
+            }
+            if !backed.isEmpty { answer[para] = backed }
+        }
+        return answer
+    }
+
+    /// `CanSecond` (§3.11): whether some active leaf that allows `relayParent` for `para` has a chain that
+    /// could take a candidate building on the head with hash `parentHeadDataHash`.
+    public func canSecond(
+        para: ParaId, relayParent: Hash, candidateHash: CandidateHash, parentHeadDataHash: Hash
+    ) -> Bool {
+        guard let job = jobs[relayParent], job.leaf.isAsyncBacking else { return false }
+        let candidate = IncompleteCandidate(
+            candidateHash: candidateHash, parentHeadDataHash: parentHeadDataHash, relayParent: relayParent)
+        return !asyncBacking.membership(para: para, relayParent: relayParent, candidate: candidate).isEmpty
+    }
+
+    /// Whether `hash` is an active async-backing leaf.
+    public func isAsyncBackingLeaf(_ hash: Hash) -> Bool { asyncLeaves[hash] != nil }
 
     /// The job of an active leaf.
     /// - Throws: ``LeafError/unknownLeaf(_:)``.

@@ -58,6 +58,38 @@ struct OutboundMessageJSONTests {
         #expect(valid["backingSeconded"] as? String == Messages.relayParent.hex)
     }
 
+    @Test func aSharedSecondedAtAnAsyncBackingRelayParentCarriesItsValidationDataAndIsPostable() throws {
+        let data = PersistedValidationData(
+            parentHead: HeadData(bytes: [1, 2]), relayParentNumber: 9, relayParentStorageRoot: H256(repeating: 2),
+            maxPovSize: 1024)
+        let share = OutboundMessage.statementShareWithPVD(
+            relayParent: Messages.relayParent, statement: Messages.statement(), persistedValidationData: data)
+        #expect(share.event == "statement.share")
+        struct StatementRequest: Decodable {
+            let relayParent: Hash
+            let statement: SignedFullStatement
+            let persistedValidationData: PersistedValidationData
+        }
+        let decoded = try JSONInput.decode(StatementRequest.self, from: Data(share.webhookBody()))
+        #expect(decoded.statement == Messages.statement())
+        #expect(decoded.persistedValidationData == data)
+        #expect(
+            try share.webhookBody()
+                == [UInt8](
+                    try JSONOutput.foundationEncode(
+                        StatementBody(
+                            relayParent: Messages.relayParent, statement: Messages.statement(),
+                            persistedValidationData: data))))
+    }
+
+    @Test func backedBodyNamesTheParaTheCoreAndTheCandidate() throws {
+        let text = String(decoding: try Messages.all[7].webhookBody(), as: UTF8.self)
+        #expect(
+            text
+                == "{\"candidateHash\":\"\(Messages.receipt.hash.hex)\",\"coreIndex\":0,\"paraId\":1,\"relayParent\":\"\(Messages.relayParent.hex)\"}"
+        )
+    }
+
     @Test func availabilityBodyIsExact() throws {
         let text = String(decoding: try Messages.all[6].webhookBody(), as: UTF8.self)
         #expect(

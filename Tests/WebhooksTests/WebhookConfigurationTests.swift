@@ -8,7 +8,7 @@ struct WebhookConfigurationTests {
         let subscriptions = try WebhookConfiguration.subscriptions(parsing: [
             "statement.share=http://a/1", "statement.share=http://b/2", "*=https://c/all",
         ])
-        #expect(subscriptions.count == 2 + 7)
+        #expect(subscriptions.count == 2 + WebhookConfiguration.events.count)
         let configuration = WebhookConfiguration(subscriptions: subscriptions)
         #expect(configuration.urls(for: "statement.share") == ["http://a/1", "http://b/2", "https://c/all"])
         #expect(configuration.urls(for: "availability.stored") == ["https://c/all"])

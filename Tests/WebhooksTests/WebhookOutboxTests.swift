@@ -51,8 +51,8 @@ struct WebhookOutboxTests {
 
         outbox.submit(Messages.all)
         await outbox.flush()
-        let requests = await receiver.waitForRequests(7)
-        await outbox.waitUntilSettled(atLeast: 7)
+        let requests = await receiver.waitForRequests(Messages.all.count)
+        await outbox.waitUntilSettled(atLeast: Messages.all.count)
         await outbox.shutdown()
 
         #expect(requests.map { $0.header("X-Backing-Event") } == WebhookConfiguration.events)
@@ -224,15 +224,16 @@ struct WebhookOutboxTests {
 
         let second = try outbox(configuration)
         second.start()
-        let requests = await receiver.waitForRequests(7)
-        await second.waitUntilSettled(atLeast: 7)
+        let all = Messages.all.count
+        let requests = await receiver.waitForRequests(all)
+        await second.waitUntilSettled(atLeast: all)
         let counts = await second.counts()
         await second.shutdown()
 
-        #expect(Array(ids).count == 7)
+        #expect(Array(ids).count == all)
         #expect(requests.map { $0.header("X-Backing-Delivery") } == Array(ids))
         #expect(requests.map { $0.header("X-Backing-Event") } == WebhookConfiguration.events)
-        #expect(counts == (0, 7, 0))
+        #expect(counts == (0, all, 0))
     }
 
     @Test func aBacklogLargerThanALaneIsDeliveredInOrderPageByPage() async throws {

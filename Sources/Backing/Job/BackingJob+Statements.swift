@@ -90,12 +90,15 @@ extension BackingJob {
     ///
     /// - Parameter verified: `true` when the caller already ran ``verify(_:)`` on this statement.
     /// - Throws: ``StatementRejection`` for a bad index or signature; nothing changes.
-    public func receive(_ statement: SignedFullStatement, verified: Bool = false) throws(StatementRejection)
-        -> StatementOutcome
-    {
+    /// - Parameter persistedValidationData: for a Seconded at an async-backing relay parent, the
+    ///   validation data its candidate builds on (`SignedFullStatementWithPVD`).
+    public func receive(
+        _ statement: SignedFullStatement, verified: Bool = false,
+        persistedValidationData: PersistedValidationData? = nil
+    ) throws(StatementRejection) -> StatementOutcome {
         if !verified { try verify(statement) }
         defer { commitEffects() }
-        return importChecked(statement)
+        return importChecked(statement, persistedValidationData: persistedValidationData)
     }
 
     /// Imports statements whose signatures the caller already checked with ``verify(_:)``, in order and in
@@ -105,12 +108,14 @@ extension BackingJob {
         // A record and a dispute notification per statement, at least: grow the turn's arrays once.
         pendingJournal.reserveCapacity(pendingJournal.count + statements.count)
         pendingMessages.reserveCapacity(pendingMessages.count + statements.count + statements.count / 4)
-        return statements.map(importChecked)
+        return statements.map { importChecked($0) }
     }
 
     /// The import of a checked statement: ignored for a gone leaf or a disabled validator; otherwise
     /// journaled, into the table, then validation if it is about our para.
-    func importChecked(_ statement: SignedFullStatement) -> StatementOutcome {
+    func importChecked(
+        _ statement: SignedFullStatement, persistedValidationData: PersistedValidationData? = nil
+    ) -> StatementOutcome {
         let start = ContinuousClock.now
         defer { metrics.record(metrics.processStatement, since: start) }
         let subject = StatementSubject(statement)
@@ -122,7 +127,16 @@ extension BackingJob {
             return StatementOutcome(
                 candidateHash: hash, summary: nil, ignoredReason: "validator \(statement.validatorIndex) is disabled")
         }
-        record(.statementImported(statement))
+        if asyncBacking != nil,
+            let reason = asyncRefusal(of: statement, subject: subject, persistedValidationData: persistedValidationData)
+        {
+            return StatementOutcome(candidateHash: hash, summary: nil, ignoredReason: reason)
+        }
+        if let persistedValidationData, asyncBacking != nil, subject.secondedReceipt != nil {
+            record(.secondedWithDataImported(statement, persistedValidationData))
+        } else {
+            record(.statementImported(statement))
+        }
         guard let summary = importStatement(statement, subject: subject) else {
             return StatementOutcome(candidateHash: hash, summary: nil)
         }
@@ -138,6 +152,7 @@ extension BackingJob {
     /// Whether candidates of `group` are ours to validate: our para, and at a leaf with a claim queue our
     /// core (of a para's several cores, each group validates the candidates of its own).
     func isOurs(_ group: TableGroup) -> Bool {
+        if asyncBacking != nil { return group.core == localCore && claimedParas.contains(group.paraId) }
         guard group.paraId == assignment else { return false }
         return !context.scheduling.hasClaimQueue || context.core(of: group) == localCore
     }
@@ -190,8 +205,10 @@ extension BackingJob {
         guard index < leaf.validators.count else { return nil }
         let hash = subject.hash
 
-        // A replay sends nothing, so it need not build the notification.
-        let receipt = replaying ? nil : subject.secondedReceipt ?? table.candidate(hash)?.plainReceipt
+        // A replay sends nothing, so it need not build the notification; today's backing sends the dispute
+        // coordinator nothing (disputes read backing votes from the chain).
+        let receipt =
+            replaying || asyncBacking != nil ? nil : subject.secondedReceipt ?? table.candidate(hash)?.plainReceipt
         if let receipt {
             let kind: ValidDisputeStatementKind =
                 switch statement.payload {
@@ -220,14 +237,27 @@ extension BackingJob {
                 BackingTable.Statement(
                     statement: .valid(digest), signature: statement.signature, sender: statement.validatorIndex)
             }
-        let summary = table.importStatement(tableStatement, context: context)
+        let summary = table.importStatement(tableStatement, context: context, group: asyncGroup(of: statement))
         // `backed` is asked first: working out the attested candidate costs more than the set lookup,
         // and once a candidate is backed every later vote for it would repeat that work for nothing.
         if let summary, !backed.contains(summary.candidate),
             let attested = table.attestedCandidate(summary.candidate, context: context)
         {
             backed.insert(summary.candidate)
-            if BackedCandidates.make(from: attested, context: context) != nil, !replaying {
+            if let asyncBacking {
+                // Prospective parachains learns of it in a replay too: the chains are rebuilt with the jobs.
+                asyncBacking.candidateBacked(para: summary.groupId.paraId, candidateHash: summary.candidate)
+                if !replaying {
+                    metrics.candidatesBacked.increment()
+                    logger.info(
+                        "candidate backed",
+                        metadata: ["candidate": "\(summary.candidate)", "para": "\(summary.groupId)"])
+                    emit(
+                        .statementBacked(
+                            relayParent: leaf.hash, paraId: summary.groupId.paraId,
+                            coreIndex: context.core(of: summary.groupId), candidateHash: summary.candidate))
+                }
+            } else if BackedCandidates.make(from: attested, context: context) != nil, !replaying {
                 metrics.candidatesBacked.increment()
                 logger.info(
                     "candidate backed", metadata: ["candidate": "\(summary.candidate)", "para": "\(summary.groupId)"])
@@ -253,7 +283,8 @@ extension BackingJob {
     func sign(_ statement: Statement) -> SignedFullStatement? {
         guard let local = localValidator else { return nil }
         switch signingGuard.sign(
-            statement, validatorIndex: local.index, context: signingContext, keypair: local.keypair)
+            statement, validatorIndex: local.index, context: signingContext, keypair: local.keypair,
+            allowsMultipleSeconded: asyncBacking != nil)
         {
         case .signed(let signed, let signingRecord):
             metrics.signedStatements.increment()
@@ -274,8 +305,14 @@ extension BackingJob {
 
     /// Imports a statement we signed and shares it (`sign_import_and_distribute_statement` after signing).
     func importAndShare(_ signed: SignedFullStatement) {
-        _ = importStatement(signed, subject: StatementSubject(signed))
-        emit(.statementShare(relayParent: leaf.hash, statement: signed))
+        let subject = StatementSubject(signed)
+        _ = importStatement(signed, subject: subject)
+        if asyncBacking != nil {
+            let pvd = subject.secondedReceipt == nil ? nil : persistedValidationData[subject.hash]
+            emit(.statementShareWithPVD(relayParent: leaf.hash, statement: signed, persistedValidationData: pvd))
+        } else {
+            emit(.statementShare(relayParent: leaf.hash, statement: signed))
+        }
     }
 }
 

@@ -36,7 +36,7 @@ extension BackingJob {
         let purpose = start.purpose
         let work = BackgroundValidation(
             candidate: start.candidate, candidateHash: hash, relayParent: leaf.hash, source: start.source,
-            validatorKeys: leaf.validators, paraState: leaf.paras[start.candidate.descriptor.paraId],
+            validatorKeys: leaf.validators, paraState: paraState(for: start.candidate, hash: hash),
             scheduling: context.scheduling, expectedCore: localCore, ports: ports,
             limiter: limiter, timeout: configuration.backingTimeout, povMayBeStored: resumed, logger: logger)
         backgroundTasks[hash] = Task.detached { [weak self] in
@@ -54,6 +54,16 @@ extension BackingJob {
                 }
             await self?.handle(command)
         }
+    }
+
+    /// The chain state a candidate is validated against: at an async-backing relay parent the validation
+    /// data it came with and the code its descriptor names (prospective parachains checked both against
+    /// the para's constraints); at a v0.9.12 leaf the leaf's state for its para.
+    func paraState(for candidate: CandidateReceipt, hash: CandidateHash) -> Leaf.ParaState? {
+        guard asyncBacking != nil else { return leaf.paras[candidate.descriptor.paraId] }
+        return Leaf.ParaState(
+            persistedValidationData: persistedValidationData[hash],
+            validationCodeHash: candidate.descriptor.validationCodeHash)
     }
 
     /// A validation ended with nothing to report: the candidate stays "awaiting", as in the seed, so it
@@ -77,6 +87,10 @@ extension BackingJob {
         guard !stopped else { return }
         let conclusion: ValidationConclusion
         switch command {
+        case .second(_, .success(let validated)) where asyncBacking != nil:
+            let signed = signSecondedAsync(validated, hash: hash)
+            if signed != nil { metrics.candidatesSeconded.increment() }
+            conclusion = .seconded(hash, signed)
         case .second(_, .success(let validated)):
             var signed: SignedFullStatement?
             if seconded == nil, !issuedStatements.contains(hash) {
@@ -114,6 +128,10 @@ extension BackingJob {
         switch conclusion {
         case .ended:
             return
+        case .seconded(_, let signed) where asyncBacking != nil:
+            awaitingValidation.remove(hash)
+            secondsInFlight.remove(hash)
+            if let signed { applySecondedAsync(signed, hash: hash) }
         case .seconded(_, let signed):
             awaitingValidation.remove(hash)
             guard let signed else { return }

@@ -23,6 +23,8 @@ public actor BackingJob {
     public nonisolated let localCore: CoreIndex?
     public nonisolated let assignment: ParaId?
     public nonisolated let requiredCollator: CollatorId?
+    /// Async backing: every para in our core's claim queue, at any depth, is ours to second and validate.
+    public nonisolated let claimedParas: Set<ParaId>
     nonisolated let context: TableContext
     nonisolated let disabled: Set<ValidatorIndex>
     /// The validators' keys, decoded once per leaf.
@@ -37,7 +39,7 @@ public actor BackingJob {
     let logger: Logger
     let metrics: BackingMetrics
 
-    var table = BackingTable()
+    var table: BackingTable
     var issuedStatements: Set<CandidateHash> = []
     var awaitingValidation: Set<CandidateHash> = []
     var fallbacks: [CandidateHash: AttestingData] = [:]
@@ -46,6 +48,19 @@ public actor BackingJob {
     var misbehaviours: [LeafState.MisbehaviorReport] = []
     var backgroundTasks: [CandidateHash: Task<Void, Never>] = [:]
     var stopped = false
+
+    /// Async backing (a leaf with `asyncBackingParams`, or one of its allowed ancestors): the implicit
+    /// view and prospective parachains every relay parent's job shares; `nil` for a v0.9.12 leaf.
+    public nonisolated let asyncBacking: AsyncBackingView?
+    /// How many candidates one validator may second at this relay parent (`maxCandidateDepth + 1`, the
+    /// bound the collator protocol and statement distribution apply upstream); ours included.
+    nonisolated let secondingLimit: Int
+    /// The validation data of each candidate seconded here (async backing: it comes with the candidate).
+    var persistedValidationData: [CandidateHash: PersistedValidationData] = [:]
+    /// The candidates each validator seconded here (async backing's per-validator bound).
+    var secondedBy: [ValidatorIndex: Set<CandidateHash>] = [:]
+    /// Candidates we were asked to second whose validation has not concluded (they count toward our bound).
+    var secondsInFlight: Set<CandidateHash> = []
 
     /// What this turn of the actor journals and sends; submitted as one unit by ``commitEffects()``.
     var pendingJournal: [JournalRecord] = []
@@ -58,9 +73,14 @@ public actor BackingJob {
 
     init(
         leaf: Leaf, keypair: Sr25519Keypair?, ports: BackingPorts, signingGuard: SigningGuard,
-        limiter: ValidationLimiter, configuration: BackingConfiguration, metrics: BackingMetrics, logger: Logger
+        limiter: ValidationLimiter, configuration: BackingConfiguration, metrics: BackingMetrics, logger: Logger,
+        asyncBacking: AsyncBackingView? = nil
     ) {
         self.leaf = leaf
+        self.asyncBacking = leaf.isAsyncBacking ? asyncBacking : nil
+        secondingLimit = Int(leaf.asyncBackingParams?.maxCandidateDepth ?? 0) + 1
+        // Today's table lets a validator second several candidates at one relay parent.
+        table = BackingTable(configuration: .init(allowsMultipleSeconded: leaf.isAsyncBacking))
         let signingContext = SigningContext(sessionIndex: leaf.sessionIndex, parentHash: leaf.hash)
         self.signingContext = signingContext
         let keys = ValidatorKeys(leaf.validators)
@@ -79,6 +99,7 @@ public actor BackingJob {
         }
         self.localCore = localCore
         assignment = localCore.flatMap { scheduling.paraOfCore[$0] }
+        claimedParas = localCore.flatMap { scheduling.parasOfCore[$0] } ?? []
         requiredCollator = localCore.flatMap { scheduling.requiredCollatorOfCore[$0] }
         context = TableContext(scheduling: scheduling, minimumBackingVotes: leaf.minimumBackingVotes)
         disabled = Set(leaf.disabledValidators)
@@ -114,8 +135,17 @@ public actor BackingJob {
     ///
     /// Accepted means validation started in the background; the outcome arrives as outgoing messages
     /// (`statement.share` and `collator.seconded`, or `collator.invalid`).
-    public func second(_ candidate: CandidateReceipt, pov: PoV) -> SecondOutcome {
+    /// - Parameter persistedValidationData: the validation data the candidate builds on; required at an
+    ///   async-backing relay parent (the fragment chain implies it), ignored at a v0.9.12 leaf.
+    public func second(
+        _ candidate: CandidateReceipt, pov: PoV, persistedValidationData: PersistedValidationData? = nil
+    ) -> SecondOutcome {
         defer { commitEffects() }
+        if asyncBacking != nil {
+            return metrics.time(metrics.processSecond) {
+                secondAsync(candidate, pov: pov, persistedValidationData: persistedValidationData)
+            }
+        }
         return metrics.time(metrics.processSecond) {
             let hash = candidate.hash
             func refuse(_ reason: String) -> SecondOutcome {
@@ -210,7 +240,7 @@ public actor BackingJob {
                     validityVotes: table.validityVoteCount(hash),
                     backed: backed.contains(hash))
             },
-            misbehaviours: misbehaviours)
+            misbehaviours: misbehaviours, asyncBacking: asyncBackingState())
     }
 
     /// How many background validations this job has running or queued (for tests and metrics).
@@ -255,6 +285,10 @@ public actor BackingJob {
             case .validationConcluded(let conclusion):
                 replayedValidations.removeAll { $0.hash == conclusion.candidateHash }
                 apply(conclusion)
+            case .secondedWithDataImported(let statement, let data):
+                _ = importChecked(statement, persistedValidationData: data)
+            case .secondWithDataAccepted(let candidate, let pov, let data):
+                _ = secondAsync(candidate, pov: pov, persistedValidationData: data)
             }
         }
         replaying = false

@@ -28,6 +28,11 @@ public enum JobEvent: Sendable, Equatable {
     indirect case secondAccepted(CandidateReceipt, PoV)
     /// A background validation concluded.
     case validationConcluded(ValidationConclusion)
+    /// At an async-backing relay parent: a Seconded from another validator with the validation data it
+    /// came with.
+    indirect case secondedWithDataImported(SignedFullStatement, PersistedValidationData)
+    /// At an async-backing relay parent: a Second request we accepted, with its validation data.
+    indirect case secondWithDataAccepted(CandidateReceipt, PoV, PersistedValidationData)
 }
 
 /// How a background validation ended, as far as the job's state is concerned.
@@ -63,6 +68,15 @@ extension JobEvent: ScaleCodable {
         case .validationConcluded(let conclusion):
             encoder.append(UInt8(2))
             encoder.append(conclusion)
+        case .secondedWithDataImported(let statement, let data):
+            encoder.append(UInt8(3))
+            encoder.append(statement)
+            encoder.append(data)
+        case .secondWithDataAccepted(let candidate, let pov, let data):
+            encoder.append(UInt8(4))
+            encoder.append(candidate)
+            encoder.append(pov)
+            encoder.append(data)
         }
     }
 
@@ -71,6 +85,8 @@ extension JobEvent: ScaleCodable {
         case 0: self = .statementImported(try decoder.read())
         case 1: self = .secondAccepted(try decoder.read(), try decoder.read())
         case 2: self = .validationConcluded(try decoder.read())
+        case 3: self = .secondedWithDataImported(try decoder.read(), try decoder.read())
+        case 4: self = .secondWithDataAccepted(try decoder.read(), try decoder.read(), try decoder.read())
         case let tag: throw .invalidTag(type: "JobEvent", tag: tag, offset: decoder.offset - 1)
         }
     }

@@ -95,8 +95,11 @@ public final class SigningGuard: Sendable {
 
     /// Signs `statement` as validator `index` in `context`, unless that would conflict with what we
     /// signed before, or returns the earlier signature of the same statement.
+    /// - Parameter allowsMultipleSeconded: today's table (async backing) takes several Seconded of one
+    ///   validator at one relay parent; only Seconded and Valid for one candidate still conflict.
     public func sign(
-        _ statement: Statement, validatorIndex index: ValidatorIndex, context: SigningContext, keypair: Sr25519Keypair
+        _ statement: Statement, validatorIndex index: ValidatorIndex, context: SigningContext, keypair: Sr25519Keypair,
+        allowsMultipleSeconded: Bool = false
     ) -> Decision {
         let scope = SigningRecord.Scope(
             validator: keypair.publicKey, sessionIndex: context.sessionIndex, relayParent: context.parentHash)
@@ -111,7 +114,11 @@ public final class SigningGuard: Sendable {
                 return .reused(
                     SignedFullStatement(payload: statement, validatorIndex: index, signature: same.signature))
             }
-            if let refusal = Self.conflict(kind: kind, candidate: candidate, with: earlier) { return .refused(refusal) }
+            if let refusal = Self.conflict(
+                kind: kind, candidate: candidate, with: earlier, allowsMultipleSeconded: allowsMultipleSeconded)
+            {
+                return .refused(refusal)
+            }
             let signed = SignedFullStatement.sign(statement, validatorIndex: index, context: context, keypair: keypair)
             let record = SigningRecord(
                 validator: scope.validator, sessionIndex: scope.sessionIndex, relayParent: scope.relayParent,
@@ -124,12 +131,15 @@ public final class SigningGuard: Sendable {
 
     /// Why a Seconded for `candidate` would be refused at `relayParent`, without signing anything.
     public func refusal(
-        ofSeconded candidate: CandidateHash, validator: ValidatorId, context: SigningContext
+        ofSeconded candidate: CandidateHash, validator: ValidatorId, context: SigningContext,
+        allowsMultipleSeconded: Bool = false
     ) -> SigningRefusal? {
         let scope = SigningRecord.Scope(
             validator: validator, sessionIndex: context.sessionIndex, relayParent: context.parentHash)
         return history.withLock { history in
-            Self.conflict(kind: .seconded, candidate: candidate, with: history[scope] ?? [])
+            Self.conflict(
+                kind: .seconded, candidate: candidate, with: history[scope] ?? [],
+                allowsMultipleSeconded: allowsMultipleSeconded)
         }
     }
 
@@ -147,11 +157,12 @@ public final class SigningGuard: Sendable {
 
     /// The statement-table rules our own statements must never break.
     static func conflict(
-        kind: SigningRecord.Kind, candidate: CandidateHash, with earlier: [SigningRecord]
+        kind: SigningRecord.Kind, candidate: CandidateHash, with earlier: [SigningRecord],
+        allowsMultipleSeconded: Bool = false
     ) -> SigningRefusal? {
         for record in earlier {
             switch (kind, record.kind) {
-            case (.seconded, .seconded) where record.candidateHash != candidate:
+            case (.seconded, .seconded) where record.candidateHash != candidate && !allowsMultipleSeconded:
                 return .multipleCandidates(seconded: record.candidateHash)
             case (.seconded, .valid) where record.candidateHash == candidate,
                 (.valid, .seconded) where record.candidateHash == candidate:

@@ -28,12 +28,26 @@ public struct Leaf: Codable, Sendable, Equatable {
     public var nodeFeatures: NodeFeatures?
     /// The claim queue's length per core (`DEFAULT_SCHEDULING_LOOKAHEAD` = 3 when left out).
     public var schedulingLookahead: UInt32?
+    /// Runtime API `AsyncBackingParams`: when given, the leaf runs today's asynchronous backing (relay
+    /// parents among its ancestors, prospective parachains); without, it is a v0.9.12 leaf.
+    public var asyncBackingParams: AsyncBackingParams?
+    /// The leaf's header fields an async-backing leaf needs: its parent and its state root (the
+    /// `relayParentStorageRoot` of candidates built on it).
+    public var parentHash: Hash?
+    public var stateRoot: Hash?
+    /// The leaf's ancestors, parent first, each the parent of the one before: the relay parents the leaf
+    /// allows (within `allowedAncestryLen` and its session).
+    public var ancestry: [AncestorBlock]
+    /// Each para's backing constraints and candidates pending availability at the leaf.
+    public var paraBackingState: [ParaId: ParaBackingStateData]
 
     public init(
         hash: Hash, number: BlockNumber, sessionIndex: SessionIndex, validators: [ValidatorId],
         validatorGroups: [[ValidatorIndex]], groupRotationInfo: GroupRotationInfo, availabilityCores: [CoreState],
         paras: [ParaId: ParaState] = [:], minimumBackingVotes: UInt32? = nil, disabledValidators: [ValidatorIndex] = [],
-        claimQueue: ClaimQueue? = nil, nodeFeatures: NodeFeatures? = nil, schedulingLookahead: UInt32? = nil
+        claimQueue: ClaimQueue? = nil, nodeFeatures: NodeFeatures? = nil, schedulingLookahead: UInt32? = nil,
+        asyncBackingParams: AsyncBackingParams? = nil, parentHash: Hash? = nil, stateRoot: Hash? = nil,
+        ancestry: [AncestorBlock] = [], paraBackingState: [ParaId: ParaBackingStateData] = [:]
     ) {
         self.hash = hash
         self.number = number
@@ -48,6 +62,11 @@ public struct Leaf: Codable, Sendable, Equatable {
         self.claimQueue = claimQueue
         self.nodeFeatures = nodeFeatures
         self.schedulingLookahead = schedulingLookahead
+        self.asyncBackingParams = asyncBackingParams
+        self.parentHash = parentHash
+        self.stateRoot = stateRoot
+        self.ancestry = ancestry
+        self.paraBackingState = paraBackingState
     }
 
     /// A para's chain state at this leaf, what embedded validation needs.
@@ -66,6 +85,7 @@ public struct Leaf: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case hash, number, sessionIndex, validators, validatorGroups, groupRotationInfo, availabilityCores, paras
         case minimumBackingVotes, disabledValidators, claimQueue, nodeFeatures, schedulingLookahead
+        case asyncBackingParams, parentHash, stateRoot, ancestry, paraBackingState
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,7 +96,8 @@ public struct Leaf: Codable, Sendable, Equatable {
         validators = try c.decode([ValidatorId].self, forKey: .validators)
         validatorGroups = try c.decode([[ValidatorIndex]].self, forKey: .validatorGroups)
         groupRotationInfo = try c.decode(GroupRotationInfo.self, forKey: .groupRotationInfo)
-        availabilityCores = try c.decode([CoreState].self, forKey: .availabilityCores)
+        // An async-backing leaf takes its assignments from the claim queue and may leave the cores out.
+        availabilityCores = try c.decodeIfPresent([CoreState].self, forKey: .availabilityCores) ?? []
         // JSON object keys are strings: `"paras": {"100": {...}}`.
         var paras: [ParaId: ParaState] = [:]
         if c.contains(.paras), try !c.decodeNil(forKey: .paras) {
@@ -95,6 +116,22 @@ public struct Leaf: Codable, Sendable, Equatable {
         claimQueue = try c.decodeIfPresent(ClaimQueue.self, forKey: .claimQueue)
         nodeFeatures = try c.decodeIfPresent(NodeFeatures.self, forKey: .nodeFeatures)
         schedulingLookahead = try c.decodeU32IfPresent(forKey: .schedulingLookahead)
+        asyncBackingParams = try c.decodeIfPresent(AsyncBackingParams.self, forKey: .asyncBackingParams)
+        parentHash = try c.decodeIfPresent(Hash.self, forKey: .parentHash)
+        stateRoot = try c.decodeIfPresent(Hash.self, forKey: .stateRoot)
+        ancestry = try c.decodeIfPresent([AncestorBlock].self, forKey: .ancestry) ?? []
+        var backingStates: [ParaId: ParaBackingStateData] = [:]
+        if c.contains(.paraBackingState), try !c.decodeNil(forKey: .paraBackingState) {
+            let byKey = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .paraBackingState)
+            for key in byKey.allKeys {
+                guard let id = UInt32(key.stringValue) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: byKey, debugDescription: "expected a para id (u32) as the key")
+                }
+                backingStates[ParaId(id)] = try byKey.decode(ParaBackingStateData.self, forKey: key)
+            }
+        }
+        paraBackingState = backingStates
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -116,7 +153,19 @@ public struct Leaf: Codable, Sendable, Equatable {
         try c.encodeIfPresent(claimQueue, forKey: .claimQueue)
         try c.encodeIfPresent(nodeFeatures, forKey: .nodeFeatures)
         try c.encodeIfPresent(schedulingLookahead, forKey: .schedulingLookahead)
+        guard let asyncBackingParams else { return }
+        try c.encode(asyncBackingParams, forKey: .asyncBackingParams)
+        try c.encodeIfPresent(parentHash, forKey: .parentHash)
+        try c.encodeIfPresent(stateRoot, forKey: .stateRoot)
+        try c.encode(ancestry, forKey: .ancestry)
+        var states = c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .paraBackingState)
+        for (id, state) in paraBackingState.sorted(by: { $0.key < $1.key }) {
+            try states.encode(state, forKey: AnyCodingKey(String(id.rawValue)))
+        }
     }
+
+    /// Whether the leaf runs today's asynchronous backing rules.
+    public var isAsyncBacking: Bool { asyncBackingParams != nil }
 
     /// Checks what the runtime would guarantee: every group member is a validator index.
     /// - Throws: ``LeafError/invalidRuntimeData(field:reason:)`` naming the offending field.
@@ -142,6 +191,7 @@ public struct Leaf: Codable, Sendable, Equatable {
         if let schedulingLookahead, schedulingLookahead == 0 {
             throw .invalidRuntimeData(field: "schedulingLookahead", reason: "must be at least 1")
         }
+        if isAsyncBacking { try validateAsyncBacking() }
     }
 }
 
@@ -154,7 +204,7 @@ public enum LeafError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .alreadyActive(let hash): "leaf \(hash) is already active with other runtime data"
-        case .unknownLeaf(let hash): "no active leaf \(hash)"
+        case .unknownLeaf(let hash): "no active leaf (nor a relay parent an active leaf allows) \(hash)"
         case .invalidRuntimeData(let field, let reason): "\(field): \(reason)"
         }
     }

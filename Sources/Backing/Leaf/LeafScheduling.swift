@@ -27,6 +27,11 @@ public struct LeafScheduling: Sendable, Equatable {
     /// Node feature ElasticScalingMVP: backed candidates carry their core index after the group bits.
     public let injectsCoreIndex: Bool
     public let sessionIndex: SessionIndex
+    /// The leaf runs today's asynchronous backing: a core's group may back every para of the core's
+    /// claim queue, at any depth (a para scheduled only later may be backed now).
+    public let isAsyncBacking: Bool
+    /// Every para in each core's claim queue, at any depth (async backing's assignment).
+    public let parasOfCore: [CoreIndex: Set<ParaId>]
     /// The core of each validator's group (validators in no group have none).
     private let coreOfValidator: [ValidatorIndex: CoreIndex]
     /// The highest core backing each para next (see ``defaultCore(of:)``).
@@ -80,6 +85,8 @@ public struct LeafScheduling: Sendable, Equatable {
         acceptsV2Descriptors = leaf.nodeFeatures?.isEnabled(.candidateReceiptV2) ?? false
         injectsCoreIndex = leaf.nodeFeatures?.isEnabled(.elasticScalingMVP) ?? false
         sessionIndex = leaf.sessionIndex
+        isAsyncBacking = leaf.isAsyncBacking
+        parasOfCore = (leaf.claimQueue?.queues ?? [:]).filter { groupOfCore[$0.key] != nil }.mapValues(Set.init)
     }
 
     /// A v0.9.12-style schedule where each para of `groupOfPara`, in ascending order, has a core of its own
@@ -106,6 +113,8 @@ public struct LeafScheduling: Sendable, Equatable {
         acceptsV2Descriptors = false
         injectsCoreIndex = false
         sessionIndex = 0
+        isAsyncBacking = false
+        parasOfCore = [:]
         self.coreOfValidator = coreOfValidator
         defaultCoreOfPara = Dictionary(uniqueKeysWithValues: paraOfCore.map { ($0.value, $0.key) })
     }

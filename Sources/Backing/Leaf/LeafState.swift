@@ -72,6 +72,40 @@ public struct LeafState: Codable, Sendable, Equatable {
         public let misbehavior: Misbehavior
     }
 
+    /// What async backing adds at a relay parent: the paras our core may back, and at an active leaf the
+    /// relay parents it allows and each para's fragment chain.
+    public struct AsyncBackingState: Codable, Sendable, Equatable {
+        public struct Chain: Codable, Sendable, Equatable {
+            /// The best chain from the latest included head, in order.
+            public let bestChain: [CandidateHash]
+            /// Candidates with potential whose parent is not (yet) in the best chain.
+            public let unconnected: [CandidateHash]
+        }
+
+        public let maxCandidateDepth: UInt32
+        public let allowedAncestryLen: UInt32
+        /// Every para of our core's claim queue, at any depth.
+        public let claimedParas: [ParaId]
+        /// At an active leaf: the relay parents it allows, leaf first; `nil` at an ancestor.
+        public let allowedRelayParents: [Hash]?
+        /// At an active leaf: each para's chain, keyed by para id.
+        public let chains: [String: Chain]?
+
+        enum CodingKeys: String, CodingKey {
+            case maxCandidateDepth, allowedAncestryLen, claimedParas, allowedRelayParents, chains
+        }
+
+        /// `null` for what an ancestor does not have, so clients see every field.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(maxCandidateDepth, forKey: .maxCandidateDepth)
+            try c.encode(allowedAncestryLen, forKey: .allowedAncestryLen)
+            try c.encode(claimedParas, forKey: .claimedParas)
+            try c.encode(allowedRelayParents, forKey: .allowedRelayParents)
+            try c.encode(chains, forKey: .chains)
+        }
+    }
+
     public let hash: Hash
     public let number: BlockNumber
     public let sessionIndex: SessionIndex
@@ -85,9 +119,12 @@ public struct LeafState: Codable, Sendable, Equatable {
     public let seconded: CandidateHash?
     public let candidates: [Candidate]
     public let misbehaviours: [MisbehaviorReport]
+    /// At an async-backing relay parent only.
+    public var asyncBacking: AsyncBackingState? = nil
 
     enum CodingKeys: String, CodingKey {
         case hash, number, sessionIndex, validatorIndex, assignment, groups, cores, seconded, candidates, misbehaviours
+        case asyncBacking
     }
 
     /// Optional fields are written as `null`, so clients see every field.
@@ -103,5 +140,6 @@ public struct LeafState: Codable, Sendable, Equatable {
         try c.encode(seconded, forKey: .seconded)
         try c.encode(candidates, forKey: .candidates)
         try c.encode(misbehaviours, forKey: .misbehaviours)
+        try c.encodeIfPresent(asyncBacking, forKey: .asyncBacking)
     }
 }

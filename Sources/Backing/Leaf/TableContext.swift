@@ -42,7 +42,9 @@ public struct TableContext: StatementTableContext, Sendable {
 
     public init(scheduling: LeafScheduling, minimumBackingVotes: UInt32? = nil) {
         self.scheduling = scheduling
-        self.minimumBackingVotes = minimumBackingVotes
+        // Today's rules always count min(group size, minimum backing votes), 2 where the runtime has none.
+        self.minimumBackingVotes =
+            minimumBackingVotes ?? (scheduling.isAsyncBacking ? Leaf.legacyMinimumBackingVotes : nil)
         v2DescriptorsNameTheirCore = scheduling.checksDescriptors && scheduling.acceptsV2Descriptors
         var paraAndMembersOfCore: [CoreIndex: (para: ParaId, members: [ValidatorIndex])] = [:]
         for (core, para) in scheduling.paraOfCore {
@@ -72,9 +74,14 @@ public struct TableContext: StatementTableContext, Sendable {
     /// The core that backs `group`: the one its V2 descriptor names, or its para's own.
     public func core(of group: TableGroup) -> CoreIndex? { group.core ?? scheduling.defaultCore(of: group.paraId) }
 
-    /// The members of `group`: its core's backing group, when that core backs the group's para.
+    /// The members of `group`: its core's backing group, when that core backs the group's para (with
+    /// async backing: when the para is anywhere in the core's claim queue).
     public func members(of group: TableGroup) -> [ValidatorIndex]? {
         guard let core = group.core else { return membersOfPara[group.paraId] }
+        if scheduling.isAsyncBacking {
+            guard scheduling.parasOfCore[core]?.contains(group.paraId) ?? false else { return nil }
+            return scheduling.groupOfCore[core]
+        }
         guard let backing = paraAndMembersOfCore[core], backing.para == group.paraId else { return nil }
         return backing.members
     }

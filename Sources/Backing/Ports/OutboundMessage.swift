@@ -4,6 +4,14 @@ public import Primitives
 public enum OutboundMessage: Sendable, Equatable {
     /// `StatementDistributionMessage::Share`: a statement we signed, for the other validators.
     case statementShare(relayParent: Hash, statement: SignedFullStatement)
+    /// `StatementDistributionMessage::Share` at an async-backing relay parent: a statement we signed with,
+    /// for a Seconded, the validation data its candidate builds on (`SignedFullStatementWithPVD`).
+    case statementShareWithPVD(
+        relayParent: Hash, statement: SignedFullStatement, persistedValidationData: PersistedValidationData?)
+    /// `StatementDistributionMessage::Backed` (with `ProspectiveParachainsMessage::CandidateBacked`): a
+    /// candidate at an async-backing relay parent reached its quorum; the provisioner pulls it with
+    /// `GetBackableCandidates`.
+    case statementBacked(relayParent: Hash, paraId: ParaId, coreIndex: CoreIndex?, candidateHash: CandidateHash)
     /// `CollatorProtocolMessage::Seconded`: we seconded the collator's candidate.
     case collatorSeconded(relayParent: Hash, statement: SignedFullStatement)
     /// `CollatorProtocolMessage::Invalid`: the collator's candidate is invalid (or from the wrong collator).
@@ -20,7 +28,8 @@ public enum OutboundMessage: Sendable, Equatable {
     /// The web-hook event name of this message.
     public var event: String {
         switch self {
-        case .statementShare: "statement.share"
+        case .statementShare, .statementShareWithPVD: "statement.share"
+        case .statementBacked: "statement.backed"
         case .collatorSeconded: "collator.seconded"
         case .collatorInvalid: "collator.invalid"
         case .provisionerBacked: "provisioner.backed"

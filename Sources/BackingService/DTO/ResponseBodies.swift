@@ -80,3 +80,13 @@ struct AvailabilityResponse: Encodable {
 struct StatusResponse: Encodable {
     let status: String
 }
+
+/// `POST /v1/backable-candidates`: `{"candidates": {"<paraId>": [BackedCandidate, …]}}`, each para's
+/// candidates in chain order; paras with none are left out.
+struct BackableCandidatesResponse: Encodable {
+    let candidates: [String: [BackedCandidate]]
+
+    init(_ backed: [ParaId: [BackedCandidate]]) {
+        candidates = Dictionary(uniqueKeysWithValues: backed.map { (String($0.key.rawValue), $0.value) })
+    }
+}

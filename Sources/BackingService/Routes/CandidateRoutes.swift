@@ -8,7 +8,12 @@ enum CandidateRoutes {
         router.route(.post, "/v1/second", mutating: true) { request in
             let body = try context.decode(SecondRequest.self, from: request)
             let job = try await context.job(body.relayParent)
-            let outcome = await job.second(body.candidate, pov: body.pov)
+            if job.asyncBacking != nil, body.persistedValidationData == nil {
+                throw ProblemDetails.badRequest(
+                    "persistedValidationData: required at an async-backing relay parent (\(body.relayParent))")
+            }
+            let outcome = await job.second(
+                body.candidate, pov: body.pov, persistedValidationData: body.persistedValidationData)
             await context.commitEvents()
             return .json(outcome, status: 202)
         }
@@ -20,6 +25,34 @@ enum CandidateRoutes {
             // before its signing record is durable.
             await context.commitEvents()
             return .json(["backedCandidates": backed])
+        }
+        router.route(.post, "/v1/backable-candidates") { request in
+            let body = try context.decode(BackableCandidatesRequest.self, from: request)
+            let engine = try context.engine()
+            var chains: [ParaId: [(candidateHash: CandidateHash, relayParent: Hash)]] = [:]
+            if let leaf = body.leaf {
+                guard await engine.isAsyncBackingLeaf(leaf) else {
+                    throw ProblemDetails.notFound("no active async-backing leaf \(leaf)")
+                }
+                for (para, want) in body.paras ?? [:] {
+                    chains[para] = engine.asyncBacking.backableCandidates(
+                        leaf: leaf, para: para, count: want.count, ancestors: Set(want.ancestors ?? []))
+                }
+            } else {
+                for (para, entries) in body.candidates ?? [:] {
+                    chains[para] = entries.map { ($0.candidateHash, $0.relayParent) }
+                }
+            }
+            let backed = await engine.backableCandidates(chains)
+            await context.commitEvents()
+            return .json(BackableCandidatesResponse(backed))
+        }
+        router.route(.post, "/v1/can-second") { request in
+            let body = try context.decode(CanSecondRequest.self, from: request)
+            let answer = try await context.engine().canSecond(
+                para: body.paraId, relayParent: body.relayParent, candidateHash: body.candidateHash,
+                parentHeadDataHash: body.parentHeadDataHash)
+            return .json(["canSecond": answer])
         }
         router.route(.get, "/v1/povs/{candidateHash}", accepts: nil) { request in
             let hash = try context.hashParameter(request, "candidateHash")

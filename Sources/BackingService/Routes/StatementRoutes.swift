@@ -13,8 +13,10 @@ enum StatementRoutes {
         router.route(.post, "/v1/statements", mutating: true) { request in
             let body = try context.decode(StatementRequest.self, from: request)
             let job = try await context.job(body.relayParent)
+            try checkValidationData(body, job: job)
             try await job.verifyGathered(body.statement)
-            let outcome = try await job.receive(body.statement, verified: true)
+            let outcome = try await job.receive(
+                body.statement, verified: true, persistedValidationData: body.persistedValidationData)
             await context.commitEvents()
             return .json(StatementResponse(outcome))
         }
@@ -35,6 +37,21 @@ enum StatementRoutes {
             }
             await context.commitEvents()
             return .json(BatchAnswer(results: results))
+        }
+    }
+
+    /// A Seconded at an async-backing relay parent comes with the validation data its descriptor commits
+    /// to (400 without it, 422 for other data).
+    static func checkValidationData(_ body: StatementRequest, job: BackingJob) throws {
+        guard job.asyncBacking != nil, case .seconded(let receipt) = body.statement.payload else { return }
+        guard let data = body.persistedValidationData else {
+            throw ProblemDetails.badRequest(
+                "persistedValidationData: a Seconded statement at an async-backing relay parent needs it")
+        }
+        guard data.hash == receipt.descriptor.persistedValidationDataHash else {
+            throw ProblemDetails.unprocessable(
+                "persistedValidationData: does not hash to the descriptor's persistedValidationDataHash "
+                    + "(\(data.hash), the descriptor has \(receipt.descriptor.persistedValidationDataHash))")
         }
     }
 

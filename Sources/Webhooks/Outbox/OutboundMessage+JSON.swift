@@ -14,6 +14,14 @@ extension OutboundMessage {
         switch self {
         case .statementShare(let relayParent, let statement), .collatorSeconded(let relayParent, let statement):
             data = try JSONOutput.encodeBytes(StatementBody(relayParent: relayParent, statement: statement))
+        case .statementShareWithPVD(let relayParent, let statement, let persistedValidationData):
+            data = try JSONOutput.encodeBytes(
+                StatementBody(
+                    relayParent: relayParent, statement: statement, persistedValidationData: persistedValidationData))
+        case .statementBacked(let relayParent, let paraId, let coreIndex, let candidateHash):
+            data = try JSONOutput.encodeBytes(
+                BackedBody(relayParent: relayParent, paraId: paraId, coreIndex: coreIndex, candidateHash: candidateHash)
+            )
         case .collatorInvalid(let relayParent, let candidate), .provisionerBacked(let relayParent, let candidate):
             data = try JSONOutput.encodeBytes(
                 CandidateBody(relayParent: relayParent, candidate: candidate, candidateHash: candidate.hash))
@@ -33,19 +41,33 @@ extension OutboundMessage {
     }
 }
 
-/// `statement.share`, `collator.seconded`: the shape `POST /v1/statements` accepts.
+/// `statement.share`, `collator.seconded`: the shape `POST /v1/statements` accepts (with the
+/// validation data of a Seconded at an async-backing relay parent).
 struct StatementBody: JSONWritable {
     let relayParent: Hash
     let statement: SignedFullStatement
+    var persistedValidationData: PersistedValidationData? = nil
 
     func writeJSON(to writer: inout JSONWriter) throws {
         try writer.object { writer in
+            if let persistedValidationData {
+                writer.field("persistedValidationData")
+                try writer.encodable(persistedValidationData)
+            }
             writer.field("relayParent")
             writer.hex(relayParent.bytes)
             writer.field("statement")
             try writer.value(statement)
         }
     }
+}
+
+/// `statement.backed`: which candidate of which para reached its quorum, on which core.
+private struct BackedBody: Encodable {
+    let relayParent: Hash
+    let paraId: ParaId
+    let coreIndex: CoreIndex?
+    let candidateHash: CandidateHash
 }
 
 /// `collator.invalid`, `provisioner.backed`.

@@ -5,10 +5,11 @@ internal import Foundation
 /// Defaults follow contract §7.17: back-off from 0.5 s, doubling to a 60 s cap, ±20 % jitter, give up
 /// after 24 h.
 public struct WebhookConfiguration: Sendable {
-    /// The seven web-hook events, as `OutboundMessage.event` names them.
+    /// The web-hook events, as `OutboundMessage.event` names them (`statement.backed` at async-backing
+    /// relay parents only).
     public static let events: [String] = [
         "statement.share", "collator.seconded", "collator.invalid", "provisioner.backed",
-        "provisioner.misbehavior", "dispute.statements", "availability.stored",
+        "provisioner.misbehavior", "dispute.statements", "availability.stored", "statement.backed",
     ]
 
     /// One `EVENT=URL` subscription.

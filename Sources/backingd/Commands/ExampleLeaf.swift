@@ -1,6 +1,7 @@
 import Backing
 import Crypto
 import Primitives
+import ProspectiveParachains
 import Validation
 
 /// The walk-through's relay-chain leaf: //Alice, //Bob, … //Ferdie in groups [0, 2, 3] and [1, 4, 5];
@@ -42,6 +43,36 @@ enum ExampleLeaf {
         }
         return leaf
     }
+
+    /// The v2 leaf as an async-backing leaf: `asyncBackingParams` (depth 3, ancestry 2), its parent (block 0)
+    /// as an allowed relay parent, and each para's constraints: the adder's genesis head, its code, the
+    /// PoV limit of ``persistedValidationData``.
+    static var asyncBackingLeaf: Leaf {
+        var leaf = leaf(v2: true)
+        leaf.paras = [:]
+        leaf.schedulingLookahead = 3
+        leaf.claimQueue = ClaimQueue(
+            Dictionary(
+                uniqueKeysWithValues: paras.enumerated().map {
+                    (CoreIndex(UInt32($0.offset)), [ParaId](repeating: $0.element, count: 3))
+                }))
+        leaf.asyncBackingParams = AsyncBackingParams(maxCandidateDepth: 3, allowedAncestryLen: 2)
+        leaf.parentHash = parentHash
+        leaf.stateRoot = .zero
+        leaf.ancestry = [AncestorBlock(hash: parentHash, number: number - 1, parentHash: .zero)]
+        let constraints = Constraints(
+            minRelayParentNumber: 0, maxPovSize: maxPovSize, maxCodeSize: 3 << 20, maxHeadDataSize: 1 << 20,
+            umpRemaining: 16, umpRemainingBytes: 64 << 10, maxUmpNumPerCandidate: 16, dmpRemainingMessages: [],
+            validWatermarks: [], hrmpChannelsOut: [:], maxHrmpNumPerCandidate: 0,
+            requiredParent: AdderParachain.Head.genesis().headData,
+            validationCodeHash: AdderParachain.validationCodeHash)
+        leaf.paraBackingState = Dictionary(
+            uniqueKeysWithValues: paras.map { ($0, ParaBackingStateData(constraints: ConstraintsData(constraints))) })
+        return leaf
+    }
+
+    /// The example leaf's parent, block 0.
+    static let parentHash = H256(repeating: 0x06)
 
     /// The adder's first block on the example leaf, adding `add`: a V2 descriptor on core 0 with `v2`.
     static func collation(add: UInt64, v2: Bool) throws -> AdderCollator.Collation {

@@ -15,6 +15,14 @@ struct LeafCommand: ParsableCommand {
             help: "Today's scheduling data: a claim queue and node features CandidateReceiptV2 and ElasticScalingMVP.")
         var v2 = false
 
-        func run() throws { try CommandIO.printJSON(ExampleLeaf.leaf(v2: v2)) }
+        @Flag(
+            help:
+                "Asynchronous backing (implies --v2): asyncBackingParams, the leaf's parent as an allowed relay parent, and each para's backing constraints at the adder's genesis head."
+        )
+        var asyncBacking = false
+
+        func run() throws {
+            try CommandIO.printJSON(asyncBacking ? ExampleLeaf.asyncBackingLeaf : ExampleLeaf.leaf(v2: v2))
+        }
     }
 }

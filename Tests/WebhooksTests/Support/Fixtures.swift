@@ -37,7 +37,7 @@ enum Messages {
             signature: Sr25519Signature(repeating: 8))
     }
 
-    /// One message of each of the seven events, in `WebhookConfiguration.events` order.
+    /// One message of each event, in `WebhookConfiguration.events` order.
     static var all: [OutboundMessage] {
         [
             .statementShare(relayParent: relayParent, statement: statement()),
@@ -56,6 +56,7 @@ enum Messages {
                             validatorPublic: Sr25519Public(repeating: 5), signature: Sr25519Signature(repeating: 6))
                     ])),
             .availabilityStored(candidateHash: receipt.hash, nValidators: 6, erasureRoot: H256(repeating: 0xEE)),
+            .statementBacked(relayParent: relayParent, paraId: 1, coreIndex: 0, candidateHash: receipt.hash),
         ]
     }
 
