@@ -129,8 +129,12 @@ public final class AsyncBackingView: Sendable {
         }
     }
 
-    /// The relay parents `leaf` allows for any para, leaf first (`nil` for an unknown leaf).
+    /// The relay parents active leaf `leaf` allows for any para, leaf first (`nil` for a block that is not
+    /// an active leaf, a former leaf kept in view included).
     public func allowedRelayParents(under leaf: Hash) -> [Hash]? {
-        state.withLock { $0.implicitView.allowedRelayParents(under: leaf, para: nil) }
+        state.withLock { state in
+            guard state.implicitView.activeLeaves.contains(leaf) else { return nil }
+            return state.implicitView.allowedRelayParents(under: leaf, para: nil)
+        }
     }
 }

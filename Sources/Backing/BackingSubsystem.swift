@@ -96,7 +96,9 @@ public actor BackingSubsystem {
         if leaf.isAsyncBacking {
             guard asyncLeaves[leaf.hash] == nil else { throw .alreadyActive(leaf.hash) }
             let allowed = try asyncBacking.activate(leaf)
-            startRelayParentJobs(of: leaf, allowed: allowed)
+            for (_, state) in relayParentStates(of: leaf, allowed: allowed) { start(state, listed: false) }
+            asyncLeaves[leaf.hash] = leaf
+            order.append(leaf.hash)
         } else {
             guard jobs[leaf.hash] == nil else { throw .alreadyActive(leaf.hash) }
             start(leaf)
@@ -110,17 +112,36 @@ public actor BackingSubsystem {
         return job
     }
 
+    /// Rebuilds every journaled leaf (``restore(_:)``, in activation order), then replays the journals of
+    /// the relay parents async-backing leaves allow into the states those leaves started again; a relay
+    /// parent no restored leaf allows any more has its journal dropped.
+    public func restore(all journaled: [JournaledLeaf]) async throws(LeafError) {
+        for entry in journaled where !entry.isRelayParentOnly { try await restore(entry) }
+        for entry in journaled where entry.isRelayParentOnly {
+            guard let job = jobs[entry.leaf.hash], job.leaf.isAsyncBacking else {
+                ports.sink.submit([], journal: [.leafDeactivated(entry.leaf.hash)])
+                continue
+            }
+            await job.replay(entry.events)
+        }
+    }
     /// Activates an async-backing leaf: into the implicit view and prospective parachains, then a job for
     /// every relay parent it allows that has none yet (relay parents shared with older leaves keep theirs,
     /// statements and all).
     private func activateAsyncBacking(_ leaf: Leaf) throws(LeafError) -> (job: BackingJob, created: Bool) {
         try leaf.validate()
-        if let job = jobs[leaf.hash], !job.leaf.isAsyncBacking { throw .alreadyActive(leaf.hash) }
+        let existing = jobs[leaf.hash]
+        if let existing, !existing.leaf.isAsyncBacking { throw .alreadyActive(leaf.hash) }
         let allowed = try asyncBacking.activate(leaf)
-        var journal: [JournalRecord] = [.leafActivated(leaf)]
+        let states = relayParentStates(of: leaf, allowed: allowed)
+        // A block another leaf allowed already has a state (and a journal); it is kept.
+        var journal: [JournalRecord] = [existing == nil ? .leafActivated(leaf) : .relayParentBecameLeaf(leaf)]
+        journal += states.filter { $0.hash != leaf.hash }.map { .relayParentStarted($0.state) }
         journal += noteSession(leaf.sessionIndex)
         ports.sink.submit([], journal: journal)
-        startRelayParentJobs(of: leaf, allowed: allowed)
+        for (_, state) in states { start(state, listed: false) }
+        asyncLeaves[leaf.hash] = leaf
+        order.append(leaf.hash)
         // Safe because: the view allows a leaf as its own relay parent, so its job exists now.
         let job = jobs[leaf.hash]!
         logger.info(
@@ -133,19 +154,15 @@ public actor BackingSubsystem {
         return (job, true)
     }
 
-    /// A job for every relay parent in `allowed` (the leaf's and its ancestors') that has none yet; the
-    /// leaf is listed as active.
-    private func startRelayParentJobs(of leaf: Leaf, allowed: [Hash]) {
+    /// The runtime data of every relay parent in `allowed` (the leaf's and its ancestors') that has no
+    /// state yet.
+    private func relayParentStates(of leaf: Leaf, allowed: [Hash]) -> [(hash: Hash, state: Leaf)] {
         let ancestors = Dictionary(leaf.ancestry.map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
-        for hash in allowed where jobs[hash] == nil {
-            if hash == leaf.hash {
-                start(leaf, listed: false)
-            } else if let block = ancestors[hash] {
-                start(leaf.relayParentLeaf(for: block), listed: false)
-            }
+        return allowed.compactMap { hash in
+            guard jobs[hash] == nil else { return nil }
+            if hash == leaf.hash { return (hash, leaf) }
+            return ancestors[hash].map { (hash, leaf.relayParentLeaf(for: $0)) }
         }
-        asyncLeaves[leaf.hash] = leaf
-        order.append(leaf.hash)
     }
 
     @discardableResult
@@ -189,10 +206,12 @@ public actor BackingSubsystem {
         asyncLeaves[hash] = nil
         order.removeAll { $0 == hash }
         let ended = jobs.filter { $0.value.leaf.isAsyncBacking && !asyncBacking.stores($0.key) }
-        ports.sink.submit([], journal: [.leafDeactivated(hash)])
+        // A leaf whose state another leaf still allows keeps its journal, as a relay parent's; every
+        // state that ends drops its own.
+        if ended[hash] == nil { ports.sink.submit([], journal: [.leafBecameRelayParent(hash)]) }
         for (relayParent, job) in ended {
             jobs[relayParent] = nil
-            await job.stop(deactivating: relayParent != hash)
+            await job.stop(deactivating: true)
         }
         logger.info(
             "async-backing leaf deactivated", metadata: ["leaf": "\(hash)", "relayParentsEnded": "\(ended.count)"])

@@ -128,11 +128,8 @@ public final class BackingNode: Sendable {
         let leaves = try await outbox.journaledLeaves()
         guard !leaves.isEmpty else { return }
         logger.info("restoring leaves from the journal", metadata: ["leaves": "\(leaves.count)"])
-        var events = 0
-        for journaled in leaves {
-            try await subsystem.restore(journaled)
-            events += journaled.events.count
-        }
+        try await subsystem.restore(all: leaves)
+        let events = leaves.reduce(0) { $0 + $1.events.count }
         logger.info(
             "leaves restored",
             metadata: [

@@ -321,4 +321,55 @@ struct AsyncBackingOverHTTPTests {
         #expect(try await canSecond(200, Self.block(9)) == false)
         await h.stop()
     }
+
+    @Test func everythingAcknowledgedAtAsyncBackingRelayParentsSurvivesAKill9() async throws {
+        let leaf10 = Self.leaf()
+        let h = try await Harness.start(leaf10)
+        let e1 = try Self.collate(on: Self.genesis, add: 12, at: 9)
+        let e2 = try Self.collate(on: e1.head, add: 13, at: 10)
+        #expect(try await h.second(e1).object?["accepted"] as? Bool == true)
+        #expect(try await h.second(e2).object?["accepted"] as? Bool == true)
+        #expect(await h.hooks("collator.seconded", count: 2).count == 2)
+        try await h.charlieValid(e1)
+        try await h.charlieValid(e2)
+        #expect(await h.hooks("statement.backed", count: 2).count == 2)
+        // A child leaf shares blocks 10 and 9; the old leaf goes, its state stays as a relay parent's.
+        let leaf11 = Self.leaf(number: 11)
+        #expect(try await h.api.send("POST", "/v1/leaves", body: try Scenario.json(leaf11)).status == 201)
+        #expect(try await h.api.send("DELETE", "/v1/leaves/\(leaf10.hash.hex)").status == 204)
+        #expect(try await h.api.get("/v1/leaves/\(Self.block(8).hex)").status == 404)
+
+        func snapshot(_ api: APIClient) async throws -> [String] {
+            var bodies: [String] = []
+            for block in [11, 10, 9] as [BlockNumber] {
+                let state = try await api.get("/v1/leaves/\(Self.block(block).hex)")
+                #expect(state.status == 200, "\(state.text)")
+                bodies.append(CanonicalJSON.string(state.body))
+            }
+            bodies.append(CanonicalJSON.string(try await api.get("/v1/leaves").body))
+            let backable = try await api.post(
+                "/v1/backable-candidates", json: ["leaf": leaf11.hash.hex, "paras": ["100": ["count": 3]]])
+            bodies.append(CanonicalJSON.string(backable.body))
+            return bodies
+        }
+        let before = try await snapshot(h.api)
+        #expect(before.last?.contains(Hex.encode(e2.commitments.headData.bytes)) == true, "\(before)")
+        let hooksBefore = h.peer.requests(to: "/hooks").count
+
+        await h.node.kill()
+        try await h.node.start()
+        let api = APIClient(baseURL: h.node.baseURL, client: h.curl)
+        var ready = false
+        for _ in 0..<200 where !ready {
+            ready = (try? await api.get("/readyz").status) == 200
+            if !ready { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(ready)
+        let after = try await snapshot(api)
+        #expect(after == before)
+        // Replayed history sends nothing again.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(h.peer.requests(to: "/hooks").count == hooksBefore)
+        await h.stop()
+    }
 }

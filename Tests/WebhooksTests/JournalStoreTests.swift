@@ -51,6 +51,36 @@ struct JournalStoreTests {
         try await store.commit(inserts: deliveries, updates: [], journal: journal) { _ in }
     }
 
+    @Test func relayParentJournalsAreMarkedKeptWhenTheirBlockBecomesALeafAndWhenItsLeafGoes() async throws {
+        let store = try OutboxStore(path: directory.database, synchronousFull: true)
+        let leaf = Self.leaf(1)
+        let ancestor = Self.leaf(2)
+        let pvd = PersistedValidationData(
+            parentHead: HeadData(bytes: [1]), relayParentNumber: 6, relayParentStorageRoot: .zero, maxPovSize: 9)
+        let imported: JobEvent = .secondedWithDataImported(Self.statement(1, candidate: 4), pvd)
+        let accepted: JobEvent = .secondWithDataAccepted(Messages.receipt, PoV([7]), pvd)
+        try await commit(store, [.leafActivated(leaf), .relayParentStarted(ancestor)])
+        try await commit(store, [.event(leaf: ancestor.hash, imported), .event(leaf: leaf.hash, accepted)])
+        var read = try await store.read { try JournalTables.leaves(in: $0) }
+        #expect(read.map(\.isRelayParentOnly) == [false, true])
+        #expect(read.map(\.events) == [[accepted], [imported]])
+
+        // The ancestor becomes a leaf: its events stay, its row is a leaf's with the new runtime data.
+        var asLeaf = ancestor
+        asLeaf.minimumBackingVotes = 1
+        try await commit(store, [.relayParentBecameLeaf(asLeaf)])
+        read = try await store.read { try JournalTables.leaves(in: $0) }
+        #expect(read.map(\.isRelayParentOnly) == [false, false])
+        #expect(read.last?.leaf == asLeaf)
+        #expect(read.last?.events == [imported])
+
+        // The first leaf goes while another still allows it: its journal stays, as a relay parent's.
+        try await commit(store, [.leafBecameRelayParent(leaf.hash)])
+        read = try await store.read { try JournalTables.leaves(in: $0) }
+        #expect(read.map(\.isRelayParentOnly) == [true, false])
+        #expect(read.first?.events == [accepted])
+    }
+
     @Test func journalRecordsCommitWithDeliveriesAndReadBackAsWritten() async throws {
         let store = try OutboxStore(path: directory.database, synchronousFull: true)
         let first = Self.leaf(1)

@@ -12,6 +12,15 @@ public enum JournalRecord: Sendable, Equatable {
     indirect case leafActivated(Leaf)
     /// A leaf was deactivated: its journal can go.
     case leafDeactivated(Hash)
+    /// An async-backing leaf allowed an ancestor as a relay parent: that block's state started with
+    /// this runtime data (journaled like a leaf's, restored with the leaf that allows it).
+    indirect case relayParentStarted(Leaf)
+    /// A block whose relay-parent state was started by another leaf became an active leaf itself (its
+    /// journal is kept, with this runtime data).
+    indirect case relayParentBecameLeaf(Leaf)
+    /// An async-backing leaf was deactivated while another leaf still allows it as a relay parent: its
+    /// journal is kept as a relay parent's.
+    case leafBecameRelayParent(Hash)
     /// An input a leaf's job acted on.
     case event(leaf: Hash, JobEvent)
     /// A statement our validator signed (the signing guard's record; kept beyond the journal).
@@ -122,9 +131,12 @@ extension ValidationConclusion: ScaleCodable {
 public struct JournaledLeaf: Sendable {
     public let leaf: Leaf
     public let events: [JobEvent]
+    /// The state of a relay parent an async-backing leaf allowed, not an active leaf itself.
+    public let isRelayParentOnly: Bool
 
-    public init(leaf: Leaf, events: [JobEvent]) {
+    public init(leaf: Leaf, events: [JobEvent], isRelayParentOnly: Bool = false) {
         self.leaf = leaf
         self.events = events
+        self.isRelayParentOnly = isRelayParentOnly
     }
 }

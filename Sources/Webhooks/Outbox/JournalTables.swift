@@ -39,6 +39,19 @@ enum JournalTables {
                     .execute(arguments: [Data(leaf.hash.bytes), runtime])
             case .leafDeactivated(let hash):
                 try dropLeaf(hash, in: db)
+            case .relayParentStarted(let leaf):
+                try dropLeaf(leaf.hash, in: db)
+                try db.cachedStatement(
+                    sql: "INSERT INTO journal_leaf (hash, runtime, relayParentOnly) VALUES (?, ?, 1)"
+                ).execute(arguments: [Data(leaf.hash.bytes), try JSONEncoder().encode(leaf)])
+            case .relayParentBecameLeaf(let leaf):
+                // The events the block's state imported as a relay parent stay; the row is a leaf's now.
+                try db.cachedStatement(
+                    sql: "UPDATE journal_leaf SET runtime = ?, relayParentOnly = 0 WHERE hash = ?"
+                ).execute(arguments: [try JSONEncoder().encode(leaf), Data(leaf.hash.bytes)])
+            case .leafBecameRelayParent(let hash):
+                try db.cachedStatement(sql: "UPDATE journal_leaf SET relayParentOnly = 1 WHERE hash = ?")
+                    .execute(arguments: [Data(hash.bytes)])
             case .event:
                 break
             case .signed(let signed):
@@ -74,7 +87,8 @@ enum JournalTables {
     /// Every journaled leaf in activation order, with its events in order.
     /// - Throws: ``JournalError`` for a row that does not decode; GRDB's errors.
     static func leaves(in db: Database) throws -> [JournaledLeaf] {
-        let leafRows = try Row.fetchAll(db, sql: "SELECT id, hash, runtime FROM journal_leaf ORDER BY id")
+        let leafRows = try Row.fetchAll(
+            db, sql: "SELECT id, hash, runtime, relayParentOnly FROM journal_leaf ORDER BY id")
         let decoder = JSONDecoder()
         var leaves: [JournaledLeaf] = []
         let events = try db.cachedStatement(
@@ -101,7 +115,8 @@ enum JournalTables {
                         what: "journal event \(sequence) of leaf \(leaf.hash)", reason: "\(error)")
                 }
             }
-            leaves.append(JournaledLeaf(leaf: leaf, events: decoded))
+            let relayParentOnly: Bool = row["relayParentOnly"]
+            leaves.append(JournaledLeaf(leaf: leaf, events: decoded, isRelayParentOnly: relayParentOnly))
         }
         return leaves
     }

@@ -75,6 +75,12 @@ enum OutboxMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4: relay-parent journals") { db in
+            // Async backing keeps a state per relay parent an active leaf allows; such a block's row is
+            // journaled like a leaf's and restored with the leaf that allows it.
+            try db.execute(
+                sql: "ALTER TABLE journal_leaf ADD COLUMN relayParentOnly INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }
