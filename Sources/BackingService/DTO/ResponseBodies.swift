@@ -80,3 +80,9 @@ struct AvailabilityResponse: Encodable {
 struct StatusResponse: Encodable {
     let status: String
 }
+
+/// `GET /readyz` while the node is not ready: `restoring` or `storage failure`, and why in words.
+struct ReadinessResponse: Encodable {
+    let status: String
+    let reason: String
+}

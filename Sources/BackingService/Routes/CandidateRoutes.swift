@@ -7,18 +7,20 @@ enum CandidateRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.post, "/v1/second", mutating: true) { request in
             let body = try context.decode(SecondRequest.self, from: request)
+            let ticket = try context.ticket()
             let job = try await context.job(body.relayParent)
             let outcome = await job.second(body.candidate, pov: body.pov)
-            await context.commitEvents()
+            try await context.commitEvents(ticket)
             return .json(outcome, status: 202)
         }
         router.route(.post, "/v1/backed-candidates") { request in
             let body = try context.decode(BackedCandidatesRequest.self, from: request)
+            let ticket = try context.ticket()
             let job = try await context.job(body.relayParent)
             let backed = await job.backedCandidates(body.candidateHashes)
             // Our signatures in the answer were journaled in the step that made them; no signature leaves
             // before its signing record is durable.
-            await context.commitEvents()
+            try await context.commitEvents(ticket)
             return .json(["backedCandidates": backed])
         }
         router.route(.get, "/v1/povs/{candidateHash}", accepts: nil) { request in

@@ -75,6 +75,10 @@ enum OutboxMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4: storage probe") { db in
+            // One row, rewritten after a storage failure to prove that the database takes a durable write again.
+            try db.execute(sql: "CREATE TABLE storage_probe (id INTEGER PRIMARY KEY, probedAt REAL NOT NULL)")
+        }
         return migrator
     }
 }
