@@ -186,7 +186,10 @@ let package = Package(
             name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "StorageTests", dependencies: ["Storage", "Backing", "Primitives", "Validation"],
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "Backing", "Primitives", "Validation", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WebhooksTests",

@@ -11,33 +11,66 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
-// The errno the control file asks for `operation` on `fd`, or 0. Uses raw system calls only, so that it
-// never calls back into the functions it interposes.
+// Copies the next space-separated word of `*cursor` (up to `end`) into `word` (at most `size` - 1 bytes)
+// and advances `*cursor` past it.
+static void next_word(const char **cursor, const char *end, char *word, size_t size) {
+    const char *p = *cursor;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    size_t n = 0;
+    while (p < end && *p != ' ' && *p != '\t' && *p != '\n') {
+        if (n + 1 < size) word[n++] = *p;
+        p++;
+    }
+    word[n] = 0;
+    *cursor = p;
+}
+
+// The errno the control file asks for `operation` on `fd`, or 0. Thread-safe and async-signal-safe (a
+// signal handler may write to a pipe): raw system calls and local buffers only, so that it never calls
+// back into the functions it interposes nor takes a lock.
 static int injected_errno(int fd, const char *operation) {
-    const char *control = getenv("BACKINGD_FAULT_CONTROL");
+    static const char *control;
+    static int looked_up;
+    if (!looked_up) {
+        control = getenv("BACKINGD_FAULT_CONTROL");
+        looked_up = 1;
+    }
     if (control == NULL) return 0;
     int control_fd = (int)syscall(SYS_openat, AT_FDCWD, control, O_RDONLY | O_CLOEXEC);
     if (control_fd < 0) return 0;
     char text[1024];
-    ssize_t length = syscall(SYS_read, control_fd, text, sizeof text - 1);
+    ssize_t length = syscall(SYS_read, control_fd, text, sizeof text);
     syscall(SYS_close, control_fd);
     if (length <= 0) return 0;
-    text[length] = 0;
+    const char *cursor = text, *end = text + length;
     char path[4096];
     ssize_t path_length = -1;
-    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+    while (cursor < end) {
         char op[16], name[16], pattern[512];
-        if (sscanf(line, "%15s %15s %511s", op, name, pattern) != 3 || strcmp(op, operation) != 0) continue;
+        next_word(&cursor, end, op, sizeof op);
+        next_word(&cursor, end, name, sizeof name);
+        next_word(&cursor, end, pattern, sizeof pattern);
+        while (cursor < end && *cursor != '\n') cursor++;
+        if (cursor < end) cursor++;
+        if (pattern[0] == 0 || strcmp(op, operation) != 0) continue;
         if (path_length < 0) {
-            char link[64];
-            snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+            char link[32] = "/proc/self/fd/";
+            char digits[12];
+            int count = 0;
+            unsigned value = (unsigned)fd;
+            do {
+                digits[count++] = (char)('0' + value % 10);
+                value /= 10;
+            } while (value != 0 && count < (int)sizeof digits);
+            size_t at = strlen(link);
+            while (count > 0) link[at++] = digits[--count];
+            link[at] = 0;
             path_length = syscall(SYS_readlinkat, AT_FDCWD, link, path, sizeof path - 1);
             if (path_length <= 0) return 0;
             path[path_length] = 0;
