@@ -34,6 +34,7 @@ public final class BackingNode: Sendable {
     let codeStore: SQLiteValidationCodeStore
     let database: StorageDatabase
     let readiness = Readiness()
+    let metricsFactory: any MetricsFactory
     /// The task that waits for failed databases to work again, while one runs; `stopped` after shutdown.
     private let recovery = Mutex<(task: Task<Void, Never>?, stopped: Bool)>((nil, false))
 
@@ -95,6 +96,7 @@ public final class BackingNode: Sendable {
             responder: router, logger: logger, metricsFactory: metrics)
         self.codeStore = codeStore
         self.database = database
+        metricsFactory = metrics
         outbox.onStorageFailure { [weak self] in self?.storageFailed($0) }
         database.onStorageFailure { [weak self] in self?.storageFailed($0) }
     }
@@ -161,6 +163,11 @@ public final class BackingNode: Sendable {
             "storage failure; the engine's routes answer 503 until the database works again",
             metadata: ["database": "\(failure.database)", "reason": "\(failure.reason)"])
         readiness.storageFailed(failure)
+        Counter(
+            label: "backingd_storage_failures_total", dimensions: [("database", failure.database)],
+            factory: metricsFactory
+        )
+        .increment()
         recovery.withLock { recovery in
             guard recovery.task == nil, !recovery.stopped else { return }
             recovery.task = Task { await self.recover() }

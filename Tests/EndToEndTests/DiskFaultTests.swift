@@ -137,6 +137,11 @@ extension CrashTests {
                 try await Task.sleep(for: .milliseconds(800))
             }
 
+            let metrics = try await node.api.get("/metrics").text
+            #expect(
+                databases.contains { metrics.contains("backingd_storage_failures_total{database=\"\($0.fileName)\"}") },
+                "no storage failure counted in /metrics")
+
             try await end()
             #expect(
                 await eventually(within: .seconds(20)) { (try? await node.api.get("/readyz"))?.status == 200 },

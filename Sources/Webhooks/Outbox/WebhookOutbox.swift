@@ -220,10 +220,20 @@ public final class WebhookOutbox: OutboundMessageSink {
         let period = min(retention, .seconds(3600))
         while !Task.isCancelled {
             do {
-                let pruned = try await store.pruneDelivered(before: Date().addingTimeInterval(-retention.timeInterval))
-                if pruned > 0 { logger.info("pruned \(pruned) delivered web-hook deliveries older than \(retention)") }
+                if storageFailure == nil {
+                    let cutoff = Date().addingTimeInterval(-retention.timeInterval)
+                    let pruned = try await store.pruneDelivered(before: cutoff)
+                    if pruned > 0 {
+                        logger.info("pruned \(pruned) delivered web-hook deliveries older than \(retention)")
+                    }
+                }
             } catch {
                 logger.error("cannot prune delivered web-hook deliveries: \(error)")
+                // A write the database refused is a storage failure like a commit's: the connections that
+                // saw it (perhaps a failed fsync) are not trusted again until the database is reopened.
+                if !Task.isCancelled {
+                    fail(StorageFailure(error, database: Self.fileName), inserts: [], updates: [], journal: [])
+                }
             }
             do { try await Task.sleep(for: max(period, .milliseconds(100))) } catch { return }
         }
