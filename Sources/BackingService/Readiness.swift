@@ -35,7 +35,14 @@ final class Readiness: Sendable {
 
     var isReady: Bool { state == .ready }
 
-    func markReady() { current.withLock { $0 = (.ready, $0.generation + 1) } }
+    /// Ready after the start's restore, unless a storage failure came meanwhile (the recovery makes the
+    /// node ready once the database works again).
+    func markReady() {
+        current.withLock { current in
+            guard current.state == .restoring else { return }
+            current = (.ready, current.generation + 1)
+        }
+    }
 
     /// Records a failure of `failure.database` (joining any other database's failure).
     func storageFailed(_ failure: StorageFailure) {
