@@ -232,7 +232,9 @@ public final class WebhookOutbox: OutboundMessageSink {
                 // A write the database refused is a storage failure like a commit's: the connections that
                 // saw it (perhaps a failed fsync) are not trusted again until the database is reopened.
                 if !Task.isCancelled {
-                    fail(StorageFailure(error, database: Self.fileName), inserts: [], updates: [], journal: [])
+                    fail(
+                        StorageFailure(error, database: Self.fileName), inserts: [], updates: [], journal: [],
+                        committer: false)
                 }
             }
             do { try await Task.sleep(for: max(period, .milliseconds(100))) } catch { return }
@@ -344,8 +346,8 @@ public final class WebhookOutbox: OutboundMessageSink {
                 }
             } catch {
                 fail(
-                    StorageFailure(error, database: Self.fileName), inserts: inserts, updates: updates, journal: journal
-                )
+                    StorageFailure(error, database: Self.fileName), inserts: inserts, updates: updates,
+                    journal: journal, committer: true)
                 return
             }
         }
@@ -355,8 +357,11 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// (their submitters' flushes fail, so none of it was acknowledged), and no commit runs until
     /// ``resume()``. Delivery state changes are kept: they describe rows already committed, and are
     /// committed after the resume.
+    /// - Parameter committer: called by the committer, which stops; otherwise a running committer stops at
+    ///   its next round.
     private func fail(
-        _ failure: StorageFailure, inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord]
+        _ failure: StorageFailure, inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord],
+        committer: Bool
     ) {
         let (waiters, dropped, first) = state.withLock { state in
             let dropped = inserts.count + journal.count + state.batch.count + state.journal.count
@@ -367,7 +372,7 @@ public final class WebhookOutbox: OutboundMessageSink {
             let first = state.failure == nil
             state.failure = failure
             state.failures += 1
-            state.committerRunning = false
+            if committer { state.committerRunning = false }
             let waiters = state.flushWaiters.map(\.continuation)
             state.flushWaiters = []
             return (waiters, dropped, first)
