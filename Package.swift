@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
-                "Backing", "Primitives", "Crypto", "CompactJSON", "CCurl", "CShims", "CSodium",
+                "Backing", "Primitives", "Crypto", "CompactJSON", "CCurl", "CShims", "CSodium", "Storage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -187,7 +187,10 @@ let package = Package(
             name: "ErasureCodingTests", dependencies: ["ErasureCoding", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "StorageTests", dependencies: ["Storage", "Backing", "Primitives", "Validation"],
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "Backing", "Primitives", "Validation", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "WebhooksTests",
@@ -218,6 +221,7 @@ let package = Package(
                 "backingd", "Backing", "BackingService", "Crypto", "ErasureCoding", "HTTPServer", "Primitives",
                 "ProspectiveParachains", "Validation", "Webhooks", "TestSupport", "CSodium",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         // A 6-node devnet in-process: every para backed at every block, all nodes agreeing.

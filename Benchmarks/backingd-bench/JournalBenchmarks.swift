@@ -110,7 +110,7 @@ enum JournalBenchmarks {
             do {
                 let job = try await subsystem.activate(leaf)
                 _ = await job.receiveVerified(batch)
-                await sink.flush()
+                try await sink.flush()
             } catch { fatalError("benchmark leaf rejected: \(error)") }
         }
         let elapsed = seconds(since: start)

@@ -55,6 +55,11 @@ enum WebhookBenchmarks {
         return (outbox, directory)
     }
 
+    /// Flushes `outbox`; a benchmark whose database fails has no figure to give.
+    static func mustFlush(_ outbox: WebhookOutbox) async {
+        do { try await outbox.flush() } catch { fatalError("outbox flush failed: \(error)") }
+    }
+
     /// One caller: `submit` `batch` messages, `flush`, repeat.
     static func durableBatches(_ message: OutboundMessage, total: Int, batch: Int, synchronousFull: Bool, label: String)
         async
@@ -65,7 +70,7 @@ enum WebhookBenchmarks {
         let start = ContinuousClock.now
         for _ in 0..<(total / batch) {
             outbox.submit([OutboundMessage](repeating: message, count: batch))
-            await outbox.flush()
+            await mustFlush(outbox)
         }
         report("durable submit, batches of \(batch), \(label)", count: total, since: start)
         await outbox.shutdown()
@@ -86,7 +91,7 @@ enum WebhookBenchmarks {
                 group.addTask {
                     for _ in 0..<(total / writers) {
                         outbox.submit([message])
-                        await outbox.flush()
+                        await mustFlush(outbox)
                     }
                 }
             }
@@ -110,7 +115,7 @@ enum WebhookBenchmarks {
         for _ in 0..<(perURL / 100) {
             outbox.submit([OutboundMessage](repeating: message, count: 100))
         }
-        await outbox.flush()
+        await mustFlush(outbox)
         let committed = ContinuousClock.now - start
         await outbox.waitUntilSettled(atLeast: perURL * urls)
         report(

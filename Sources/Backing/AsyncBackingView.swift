@@ -49,6 +49,9 @@ public final class AsyncBackingView: Sendable {
         }
     }
 
+    /// Forgets every leaf (the engine stopped every job, to restore them from the journal).
+    func reset() { state.withLock { $0 = State() } }
+
     /// Deactivates a leaf in both views.
     func deactivate(_ leaf: Hash) {
         state.withLock { state in

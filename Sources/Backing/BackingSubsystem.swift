@@ -265,5 +265,7 @@ public actor BackingSubsystem {
         for job in jobs.values { await job.stop() }
         jobs.removeAll()
         order.removeAll()
+        asyncLeaves.removeAll()
+        asyncBacking.reset()
     }
 }

@@ -7,6 +7,7 @@ public import Logging
 import Primitives
 import Prometheus
 import Storage
+import Synchronization
 import Validation
 import Webhooks
 
@@ -15,6 +16,12 @@ import Webhooks
 ///
 /// Lifecycle: ``start()`` opens the databases, resumes undelivered web-hooks and starts listening;
 /// ``shutdown()`` stops accepting, finishes in-flight requests, stops the jobs and flushes the outbox.
+///
+/// Storage failures: when a database fails (disk full, I/O error, locked, read-only), the node stops being
+/// ready (the engine's routes answer 503 with `Retry-After`, `/readyz` says why) and a recovery task opens
+/// the failed databases again every half second; once each takes a durable write, the engine is rebuilt
+/// from the journal and the signing history (undoing whatever was applied in memory and never
+/// committed) and the node is ready again.
 public final class BackingNode: Sendable {
     public let configuration: ServiceConfiguration
     public let subsystem: BackingSubsystem
@@ -25,7 +32,11 @@ public final class BackingNode: Sendable {
     let curl: CurlClient
     let logger: Logger
     let codeStore: SQLiteValidationCodeStore
+    let database: StorageDatabase
     let readiness = Readiness()
+    let metricsFactory: any MetricsFactory
+    /// The task that waits for failed databases to work again, while one runs; `stopped` after shutdown.
+    private let recovery = Mutex<(task: Task<Void, Never>?, stopped: Bool)>((nil, false))
 
     /// Assembles the node.
     /// - Parameter extraRoutes: adds routes beyond the contract's (the devnet's `/v1/devnet`); the
@@ -44,7 +55,7 @@ public final class BackingNode: Sendable {
         let metrics = PrometheusMetricsFactory(registry: registry)
 
         let keypair = try Self.validatorKey(configuration)
-        let database = try StorageDatabase(path: dataDirectory.appendingPathComponent("node.sqlite").path)
+        let database = try StorageDatabase(path: dataDirectory.appendingPathComponent(StorageDatabase.fileName).path)
         let availability = SQLiteAvailabilityStore(database: database)
         let codeStore = SQLiteValidationCodeStore(database: database)
         curl = CurlClient()
@@ -84,6 +95,10 @@ public final class BackingNode: Sendable {
                 maxInflightBytes: configuration.maxInflightBytes, idleTimeout: configuration.idleTimeout),
             responder: router, logger: logger, metricsFactory: metrics)
         self.codeStore = codeStore
+        self.database = database
+        metricsFactory = metrics
+        outbox.onStorageFailure { [weak self] in self?.storageFailed($0) }
+        database.onStorageFailure { [weak self] in self?.storageFailed($0) }
     }
 
     /// Every route of the API, in one router (the OpenAPI test compares this list with the spec).
@@ -137,8 +152,76 @@ public final class BackingNode: Sendable {
             ])
     }
 
+    // MARK: Storage failures
+
+    /// A database failed: the node is not ready until it works again and the engine is rebuilt.
+    private func storageFailed(_ failure: StorageFailure) {
+        logger.error(
+            "storage failure; the engine's routes answer 503 until the database works again",
+            metadata: ["database": "\(failure.database)", "reason": "\(failure.reason)"])
+        readiness.storageFailed(failure)
+        Counter(
+            label: "backingd_storage_failures_total", dimensions: [("database", failure.database)],
+            factory: metricsFactory
+        )
+        .increment()
+        recovery.withLock { recovery in
+            guard recovery.task == nil, !recovery.stopped else { return }
+            recovery.task = Task { await self.recover() }
+        }
+    }
+
+    /// Every half second: opens each failed database again and proves it takes a durable write; once all
+    /// do, rebuilds the engine from them and marks the node ready (unless another failure came meanwhile,
+    /// then it goes on).
+    private func recover() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            guard !Task.isCancelled else { break }
+            let generation = readiness.generation
+            do {
+                if outbox.storageFailure != nil { try await outbox.reopen() }
+                if database.storageFailure != nil { try await database.reopen() }
+                try await rebuildEngine()
+            } catch {
+                // A failure to read the journal back is the outbox database's.
+                readiness.storageFailed(StorageFailure(error, database: WebhookOutbox.fileName))
+                continue
+            }
+            if readiness.markRecovered(since: generation) {
+                logger.info("storage works again; the engine was rebuilt from the journal")
+                break
+            }
+        }
+        recovery.withLock { $0.task = nil }
+        // A failure reported while this task was ending found it still set: look once more.
+        if !readiness.isReady, outbox.storageFailure != nil || database.storageFailure != nil {
+            recovery.withLock { recovery in
+                guard recovery.task == nil, !recovery.stopped else { return }
+                recovery.task = Task { await self.recover() }
+            }
+        }
+    }
+
+    /// The engine as the databases hold it: every job stopped, the signing guard reset to the durable
+    /// history, and the journal's leaves restored, before commits resume for new requests.
+    private func rebuildEngine() async throws {
+        readiness.rebuildBegins()
+        await subsystem.stopAll()
+        subsystem.signingGuard.reset(to: try await outbox.signingHistory())
+        database.resume()
+        outbox.resume()
+        try await restoreLeaves()
+    }
+
     /// Graceful stop: no new connections, in-flight requests finish, jobs end, the outbox is flushed.
     public func shutdown() async {
+        let task = recovery.withLock { recovery in
+            recovery.stopped = true
+            return recovery.task
+        }
+        task?.cancel()
+        await task?.value
         await server.shutdown()
         await subsystem.stopAll()
         await outbox.shutdown()

@@ -36,11 +36,17 @@ struct ServiceContext: Sendable {
         self.openAPI = openAPI
     }
 
-    /// The engine, or a 503 problem with `Retry-After` until the journal's leaves are restored.
+    /// The engine, or a 503 problem with `Retry-After` until the journal's leaves are restored (or, after
+    /// a storage failure, rebuilt).
     func engine() throws -> BackingSubsystem {
-        guard readiness.isReady else { throw RestoringProblem() }
+        _ = try ticket()
         return subsystem
     }
+
+    /// The ticket of a request that changes the engine (or answers with our signatures): taken before it
+    /// touches the engine, handed to ``commitEvents(_:)``.
+    /// - Throws: a 503 problem with `Retry-After` while the node is not ready.
+    func ticket() throws -> Readiness.Ticket { try readiness.ticket(outboxFailures: outbox.failureCount) }
 
     /// The job of the active leaf `hash`, or a 404 problem (503 while the leaves are being restored).
     func job(_ hash: Hash) async throws -> BackingJob {
@@ -55,6 +61,18 @@ struct ServiceContext: Sendable {
         return hash
     }
 
-    /// Makes every web-hook event caused by a request durable before the request is answered.
-    func commitEvents() async { await outbox.flush() }
+    /// Makes every web-hook event and journal record caused by a request durable before the request is
+    /// answered.
+    /// - Throws: a 503 problem with `Retry-After` when the outbox failed, now or since `ticket` was taken,
+    ///   or a rebuild of the engine began since (what the request did may have been dropped or undone).
+    func commitEvents(_ ticket: Readiness.Ticket) async throws {
+        do {
+            try await outbox.flush()
+        } catch {
+            throw StorageFailureProblem(error)
+        }
+        guard readiness.isCurrent(ticket, outboxFailures: outbox.failureCount) else {
+            throw StorageFailureProblem(interruptedBy: readiness.reason)
+        }
+    }
 }

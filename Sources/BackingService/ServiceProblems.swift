@@ -37,6 +37,8 @@ extension Router {
                 return try await handler(request)
             } catch let error as any HTTPError {
                 throw error
+            } catch let failure as StorageFailure {
+                throw StorageFailureProblem(failure)
             } catch {
                 throw ServiceProblem.from(error)
             }

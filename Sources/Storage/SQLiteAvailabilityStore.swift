@@ -15,7 +15,7 @@ public final class SQLiteAvailabilityStore: AvailabilityStore {
         candidateHash: CandidateHash, nValidators: Int, erasureRoot: Hash, data: AvailableData
     ) async throws {
         let encoded = Data(data.scaleEncoded)
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO availableData (candidateHash, nValidators, erasureRoot, data, storedAt)
@@ -30,7 +30,7 @@ public final class SQLiteAvailabilityStore: AvailabilityStore {
     public func availableData(for candidateHash: CandidateHash) async -> StoredAvailableData? {
         let record: (nValidators: Int, erasureRoot: Data, data: Data)?
         do {
-            record = try await database.pool.read { db in
+            record = try await database.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT nValidators, erasureRoot, data FROM availableData WHERE candidateHash = ?",
                     arguments: [Data(candidateHash.bytes)]

@@ -11,7 +11,7 @@ public final class SQLiteValidationCodeStore: ValidationCodeStore {
     public init(database: StorageDatabase) { self.database = database }
 
     public func code(for hash: ValidationCodeHash) async throws -> ValidationCode? {
-        let bytes: Data? = try await database.pool.read { db in
+        let bytes: Data? = try await database.read { db in
             try Data.fetchOne(
                 db, sql: "SELECT code FROM validationCode WHERE codeHash = ?", arguments: [Data(hash.bytes)])
         }
@@ -22,7 +22,7 @@ public final class SQLiteValidationCodeStore: ValidationCodeStore {
     /// - Returns: its hash, and whether it was new.
     public func store(_ code: ValidationCode) async throws -> (hash: ValidationCodeHash, inserted: Bool) {
         let hash = code.hash
-        let inserted = try await database.pool.write { db -> Bool in
+        let inserted = try await database.write { db -> Bool in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO validationCode (codeHash, code, storedAt) VALUES (?, ?, ?)",
                 arguments: [Data(hash.bytes), Data(code.bytes), Date()])

@@ -54,6 +54,33 @@ struct SigningGuardTests {
         }
     }
 
+    @Test func aResetForgetsWhatTheDurableHistoryDoesNotHold() throws {
+        let guardian = SigningGuard()
+        let a = try s.candidate(pov: [1], head: [])
+        let b = try s.candidate(pov: [2], head: [])
+        guard case .signed(_, let recordA) = decide(guardian, .seconded(a)) else {
+            Issue.record("the first Seconded is signed")
+            return
+        }
+        // The history holds nothing (A's record never committed): B may be seconded.
+        guardian.reset(to: [])
+        guard case .signed(_, let recordB) = decide(guardian, .seconded(b)) else {
+            Issue.record("after the reset a Seconded of B is signed")
+            return
+        }
+        // The history holds A: B is refused, A answered with its recorded bytes.
+        guardian.reset(to: [recordA])
+        guard case .refused = decide(guardian, .seconded(b)) else {
+            Issue.record("after a reset to A's record, B is refused")
+            return
+        }
+        guard case .reused(let again) = decide(guardian, .seconded(a)) else {
+            Issue.record("after a reset to A's record, A is reused")
+            return
+        }
+        #expect(again.signature == recordA.signature && recordB.signature != recordA.signature)
+    }
+
     @Test func theSameStatementAgainReusesTheStoredSignatureBytes() throws {
         let a = try s.candidate(pov: [1], head: [])
         let b = try s.candidate(pov: [2], head: [])

@@ -50,7 +50,7 @@ struct WebhookOutboxTests {
         outbox.start()
 
         outbox.submit(Messages.all)
-        await outbox.flush()
+        try await outbox.flush()
         let requests = await receiver.waitForRequests(Messages.all.count)
         await outbox.waitUntilSettled(atLeast: Messages.all.count)
         await outbox.shutdown()
@@ -84,7 +84,7 @@ struct WebhookOutboxTests {
     @Test func messagesWithoutSubscriberAreNotStored() async throws {
         let outbox = try outbox(configuration(["collator.invalid=http://127.0.0.1:1/"]))
         outbox.submit([Messages.numbered(1), Messages.all[0]])
-        await outbox.flush()
+        try await outbox.flush()
 
         #expect(await outbox.counts() == (0, 0, 0))
         await outbox.shutdown()
@@ -217,7 +217,7 @@ struct WebhookOutboxTests {
         let configuration = try configuration(["*=\(receiver.url)"])
         let first = try outbox(configuration)
         first.submit(Messages.all)
-        await first.flush()
+        try await first.flush()
         let ids = try await first.deliveries(status: .pending, limit: 100).map(\.id).reversed()
         await first.shutdown()  // never started: nothing was delivered
         #expect(receiver.requests.isEmpty)
@@ -242,7 +242,7 @@ struct WebhookOutboxTests {
         let outbox = try outbox(configuration(["availability.stored=\(receiver.url)"]))
         let total = Lane.capacity * 2 + 500
         outbox.submit((0..<total).map(Messages.numbered))
-        await outbox.flush()
+        try await outbox.flush()
 
         outbox.start()  // the lane starts empty and pages the backlog in from the table
         outbox.submit([Messages.numbered(total)])  // committed while the backlog overflows the lane
@@ -260,7 +260,7 @@ struct WebhookOutboxTests {
             }
         }
         outbox.submit([Messages.numbered(99)])
-        await outbox.flush()
+        try await outbox.flush()
 
         #expect(await outbox.counts() == (101, 0, 0))
         await outbox.shutdown()
@@ -269,7 +269,7 @@ struct WebhookOutboxTests {
     @Test func deliveriesAreListedNewestFirst() async throws {
         let outbox = try outbox(configuration(["*=http://127.0.0.1:1/"]))
         for message in Messages.all { outbox.submit([message]) }
-        await outbox.flush()
+        try await outbox.flush()
 
         let all = try await outbox.deliveries(status: nil, limit: 100)
         let three = try await outbox.deliveries(status: .pending, limit: 3)

@@ -25,7 +25,8 @@ public struct BackingPorts: Sendable {
 /// the backing timeout, check the commitments hash and the erasure root, store the available data.
 ///
 /// Runs off the job's actor. Returns `nil` when there is nothing to report: validation failed for a
-/// reason of ours (error, timeout), storing failed, or the job was cancelled.
+/// reason of ours (error, timeout) or the job was cancelled; ``Outcome/storageFailed`` when the available
+/// data could not be stored (the node then rebuilds its jobs from the journal, which runs it again).
 struct BackgroundValidation: Sendable {
     let candidate: CandidateReceipt
     let candidateHash: CandidateHash
@@ -48,6 +49,8 @@ struct BackgroundValidation: Sendable {
         case noPoV
         case valid(ValidatedCandidate)
         case invalid(InvalidCandidateReport)
+        /// The availability store failed: nothing is concluded (nor journaled).
+        case storageFailed
     }
 
     func run() async -> Outcome? {
@@ -143,7 +146,7 @@ struct BackgroundValidation: Sendable {
         } catch {
             logger.error(
                 "storing available data failed", metadata: ["candidate": "\(candidateHash)", "error": "\(error)"])
-            return nil
+            return .storageFailed
         }
         guard !Task.isCancelled else { return nil }
         ports.sink.submit([

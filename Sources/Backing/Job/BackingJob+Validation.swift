@@ -44,14 +44,17 @@ extension BackingJob {
                 await self?.backgroundValidationEnded(hash)
                 return
             }
-            let command: ValidatedCandidateCommand =
-                switch (outcome, purpose) {
-                case (.noPoV, _): .attestNoPoV(hash)
-                case (.valid(let validated), .second): .second(hash, .success(validated))
-                case (.invalid(let report), .second): .second(hash, .failure(report))
-                case (.valid(let validated), .attest): .attest(hash, .success(validated))
-                case (.invalid(let report), .attest): .attest(hash, .failure(report))
-                }
+            let command: ValidatedCandidateCommand
+            switch (outcome, purpose) {
+            case (.storageFailed, _):
+                await self?.validationLostToStorage(hash)
+                return
+            case (.noPoV, _): command = .attestNoPoV(hash)
+            case (.valid(let validated), .second): command = .second(hash, .success(validated))
+            case (.invalid(let report), .second): command = .second(hash, .failure(report))
+            case (.valid(let validated), .attest): command = .attest(hash, .success(validated))
+            case (.invalid(let report), .attest): command = .attest(hash, .failure(report))
+            }
             await self?.handle(command)
         }
     }
@@ -73,6 +76,13 @@ extension BackingJob {
         backgroundTasks[hash] = nil
         guard !stopped else { return }
         record(.validationConcluded(.ended(hash)))
+    }
+
+    /// A validation whose available data could not be stored: it concludes nothing and journals nothing,
+    /// so the journal still shows it in flight. The storage failure makes the node rebuild every job from
+    /// the journal once the database works again, and the rebuilt job runs it again.
+    func validationLostToStorage(_ hash: CandidateHash) {
+        backgroundTasks[hash] = nil
     }
 
     /// Acts on a finished background validation (`handle_validated_candidate_command`): decides what to

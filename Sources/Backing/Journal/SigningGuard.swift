@@ -183,6 +183,14 @@ public final class SigningGuard: Sendable {
         }
     }
 
+    /// Replaces the whole memory with the durable history (after a storage failure, when the node
+    /// rebuilds its state from the database): a record signed but never committed is forgotten, which is
+    /// safe because its signature never left the process (nothing carrying it was acknowledged).
+    public func reset(to records: [SigningRecord]) {
+        history.withLock { $0 = [:] }
+        remember(records)
+    }
+
     /// Forgets the records of sessions before `session` (the durable copy is pruned by the same rule).
     public func prune(validator: ValidatorId, belowSession session: SessionIndex) {
         history.withLock { history in

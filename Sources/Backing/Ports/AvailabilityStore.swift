@@ -4,7 +4,8 @@ public import Primitives
 /// `AvailabilityStoreMessage::StoreAvailableData`).
 public protocol AvailabilityStore: Sendable {
     /// Stores `data` for `candidateHash`, erasure-coded for `nValidators`.
-    /// - Throws: when the data could not be stored; the candidate then gets no statement from us.
+    /// - Throws: ``StorageFailure`` when the data could not be stored; the candidate then gets no statement
+    ///   from us until the node has rebuilt its state from the journal (which runs the validation again).
     func storeAvailableData(
         candidateHash: CandidateHash, nValidators: Int, erasureRoot: Hash, data: AvailableData
     ) async throws

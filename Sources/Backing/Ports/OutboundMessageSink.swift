@@ -10,7 +10,9 @@ public protocol OutboundMessageSink: Sendable {
     /// Accepts messages and the journal records of the same step, in order. Must not block on I/O.
     func submit(_ messages: [OutboundMessage], journal: [JournalRecord])
     /// Returns once everything submitted before the call is durable.
-    func flush() async
+    /// - Throws: ``StorageFailure`` when the database failed before it was: what was submitted and not
+    ///   committed is dropped, never committed later, so the caller must not acknowledge it.
+    func flush() async throws(StorageFailure)
 }
 
 extension OutboundMessageSink {

@@ -90,3 +90,9 @@ struct BackableCandidatesResponse: Encodable {
         candidates = Dictionary(uniqueKeysWithValues: backed.map { (String($0.key.rawValue), $0.value) })
     }
 }
+
+/// `GET /readyz` while the node is not ready: `restoring` or `storage failure`, and why in words.
+struct ReadinessResponse: Encodable {
+    let status: String
+    let reason: String
+}

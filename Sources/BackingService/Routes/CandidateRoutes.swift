@@ -7,6 +7,7 @@ enum CandidateRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.post, "/v1/second", mutating: true) { request in
             let body = try context.decode(SecondRequest.self, from: request)
+            let ticket = try context.ticket()
             let job = try await context.job(body.relayParent)
             if job.asyncBacking != nil, body.persistedValidationData == nil {
                 throw ProblemDetails.badRequest(
@@ -14,20 +15,22 @@ enum CandidateRoutes {
             }
             let outcome = await job.second(
                 body.candidate, pov: body.pov, persistedValidationData: body.persistedValidationData)
-            await context.commitEvents()
+            try await context.commitEvents(ticket)
             return .json(outcome, status: 202)
         }
         router.route(.post, "/v1/backed-candidates") { request in
             let body = try context.decode(BackedCandidatesRequest.self, from: request)
+            let ticket = try context.ticket()
             let job = try await context.job(body.relayParent)
             let backed = await job.backedCandidates(body.candidateHashes)
             // Our signatures in the answer were journaled in the step that made them; no signature leaves
             // before its signing record is durable.
-            await context.commitEvents()
+            try await context.commitEvents(ticket)
             return .json(["backedCandidates": backed])
         }
         router.route(.post, "/v1/backable-candidates") { request in
             let body = try context.decode(BackableCandidatesRequest.self, from: request)
+            let ticket = try context.ticket()
             let engine = try context.engine()
             var chains: [ParaId: [(candidateHash: CandidateHash, relayParent: Hash)]] = [:]
             if let leaf = body.leaf {
@@ -44,7 +47,9 @@ enum CandidateRoutes {
                 }
             }
             let backed = await engine.backableCandidates(chains)
-            await context.commitEvents()
+            // Our signatures in the answer were journaled in the step that made them; none leaves before
+            // its signing record is durable.
+            try await context.commitEvents(ticket)
             return .json(BackableCandidatesResponse(backed))
         }
         router.route(.post, "/v1/can-second") { request in

@@ -8,9 +8,10 @@ enum LeavesRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.post, "/v1/leaves", mutating: true) { request in
             let leaf = try context.decode(Leaf.self, from: request)
+            let ticket = try context.ticket()
             // The same runtime data again (a harness re-posting after a restart) finds the leaf as it is.
             let (job, created) = try await context.engine().activation(of: leaf)
-            await context.commitEvents()
+            try await context.commitEvents(ticket)
             return .json(await job.state(), status: created ? 201 : 200)
         }
         router.route(.get, "/v1/leaves", accepts: nil) { _ in
@@ -23,8 +24,10 @@ enum LeavesRoutes {
             return .json(await job.state())
         }
         router.route(.delete, "/v1/leaves/{hash}", accepts: nil, mutating: true) { request in
-            try await context.engine().deactivate(context.hashParameter(request, "hash"))
-            await context.commitEvents()
+            let hash = try context.hashParameter(request, "hash")
+            let ticket = try context.ticket()
+            try await context.engine().deactivate(hash)
+            try await context.commitEvents(ticket)
             return .noContent()
         }
     }

@@ -11,10 +11,15 @@ enum OperationalRoutes {
         }
         router.route(.get, "/healthz", accepts: nil) { _ in .json(StatusResponse(status: "ok")) }
         router.route(.get, "/readyz", accepts: nil) { _ in
-            guard context.readiness.isReady else {
-                return .json(StatusResponse(status: "restoring leaves from the journal"), status: 503)
-            }
-            return .json(StatusResponse(status: "ok"))
+            guard let reason = context.readiness.reason else { return .json(StatusResponse(status: "ok")) }
+            let status =
+                switch context.readiness.state {
+                case .storageFailed: "storage failure"
+                default: "restoring"
+                }
+            var response = HTTPResponse.json(ReadinessResponse(status: status, reason: reason), status: 503)
+            response.headers.add(name: "Retry-After", value: "1")
+            return response
         }
         router.route(.get, "/openapi.yaml", accepts: nil) { _ in
             HTTPResponse(status: 200, headers: ["content-type": "application/yaml"], body: context.openAPI)

@@ -12,16 +12,18 @@ enum StatementRoutes {
     static func register(on router: inout Router, context: ServiceContext) {
         router.route(.post, "/v1/statements", mutating: true) { request in
             let body = try context.decode(StatementRequest.self, from: request)
+            let ticket = try context.ticket()
             let job = try await context.job(body.relayParent)
             try checkValidationData(body, job: job)
             try await job.verifyGathered(body.statement)
             let outcome = try await job.receive(
                 body.statement, verified: true, persistedValidationData: body.persistedValidationData)
-            await context.commitEvents()
+            try await context.commitEvents(ticket)
             return .json(StatementResponse(outcome))
         }
         router.route(.post, "/v1/statements/batch", mutating: true) { request in
             let body = try await StatementBatchDecoding.decode(request.body)
+            let ticket = try context.ticket()
             let job = try await context.job(body.relayParent)
             let checks = await verifyInParallel(body.statements, job: job)
             // The checked statements are imported in one actor turn, in order; the rejected ones keep
@@ -35,7 +37,7 @@ enum StatementRoutes {
                 case .success: .ok(StatementResponse(imported.next()!))
                 }
             }
-            await context.commitEvents()
+            try await context.commitEvents(ticket)
             return .json(BatchAnswer(results: results))
         }
     }

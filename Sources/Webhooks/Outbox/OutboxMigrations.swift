@@ -75,7 +75,11 @@ enum OutboxMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
-        migrator.registerMigration("v4: relay-parent journals") { db in
+        migrator.registerMigration("v4: storage probe") { db in
+            // One row, rewritten after a storage failure to prove that the database takes a durable write again.
+            try db.execute(sql: "CREATE TABLE storage_probe (id INTEGER PRIMARY KEY, probedAt REAL NOT NULL)")
+        }
+        migrator.registerMigration("v5: relay-parent journals") { db in
             // Async backing keeps a state per relay parent an active leaf allows; such a block's row is
             // journaled like a leaf's and restored with the leaf that allows it.
             try db.execute(

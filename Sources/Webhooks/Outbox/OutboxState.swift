@@ -12,7 +12,11 @@ struct OutboxState {
     /// until `committed` reaches the `submitted` it saw.
     var submitted = 0
     var committed = 0
-    var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    var flushWaiters: [(target: Int, continuation: CheckedContinuation<StorageFailure?, Never>)] = []
+    /// A commit failed: nothing new is accepted or committed until the outbox is resumed.
+    var failure: StorageFailure?
+    /// How many times commits failed since the outbox was opened.
+    var failures = 0
     /// Committed state changes in this run: all of them, and those that settled a delivery
     /// (delivered or failed), with tasks waiting for them to reach a count.
     var updatesCommitted = 0
@@ -33,7 +37,7 @@ struct OutboxState {
     var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Removes and returns the flush waiters whose target is committed.
-    mutating func readyWaiters() -> [CheckedContinuation<Void, Never>] {
+    mutating func readyWaiters() -> [CheckedContinuation<StorageFailure?, Never>] {
         let ready = flushWaiters.filter { $0.target <= committed }.map(\.continuation)
         flushWaiters.removeAll { $0.target <= committed }
         return ready

@@ -53,6 +53,9 @@ final class OutboxStore: Sendable {
     init(path: String, synchronousFull: Bool) throws {
         var configuration = Configuration()
         configuration.label = "backingd.outbox"
+        // Another process's brief write (a `sqlite3` session, a signing-history import) is waited for; a
+        // lock held longer is a storage failure (503, `/readyz` says so) until it is released.
+        configuration.busyMode = .timeout(1)
         self.synchronousFull = synchronousFull
         pool = try DatabasePool(path: path, configuration: configuration)
         // Set on the writer after the pool is open: GRDB switches a pool's connections to WAL with
@@ -109,6 +112,16 @@ final class OutboxStore: Sendable {
                 return .commit
             }
             then(inserted)
+        }
+    }
+
+    /// Commits (and with `synchronousFull` fsyncs) a write of one row: proof that the database takes a
+    /// durable write again after a storage failure.
+    func probe() async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO storage_probe (id, probedAt) VALUES (1, ?)",
+                arguments: [Date().timeIntervalSince1970])
         }
     }
 

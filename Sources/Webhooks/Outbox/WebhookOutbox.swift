@@ -4,6 +4,7 @@ internal import Foundation
 internal import GRDB
 public import Logging
 public import Primitives
+internal import Storage
 internal import Synchronization
 
 /// The engine's outgoing messages as web-hooks, through a durable SQLite outbox (contract §4).
@@ -23,7 +24,11 @@ internal import Synchronization
 /// commit callback on GRDB's writer queue), so those callbacks only take the `Mutex` and queue work.
 public final class WebhookOutbox: OutboundMessageSink {
     let configuration: WebhookConfiguration
-    let store: OutboxStore
+    /// The open database, replaced by ``reopen()`` after a storage failure.
+    private let currentStore: Mutex<OutboxStore>
+    private let path: String
+    private let synchronousFull: Bool
+    private let failureHandler = Mutex<(@Sendable (StorageFailure) -> Void)?>(nil)
     let client: CurlClient
     let logger: Logger
     let metrics: WebhookMetrics
@@ -48,8 +53,12 @@ public final class WebhookOutbox: OutboundMessageSink {
         self.client = client
         self.logger = logger
         self.metrics = WebhookMetrics(factory: metrics)
-        store = try OutboxStore(path: path, synchronousFull: synchronousFull)
+        self.path = path
+        self.synchronousFull = synchronousFull
+        currentStore = Mutex(try OutboxStore(path: path, synchronousFull: synchronousFull))
     }
+
+    var store: OutboxStore { currentStore.withLock { $0 } }
 
     // MARK: - OutboundMessageSink
 
@@ -76,7 +85,9 @@ public final class WebhookOutbox: OutboundMessageSink {
         }
         guard !rows.isEmpty || !journal.isEmpty else { return }
         let spawn = state.withLock { state -> Bool in
-            guard !state.stopping else { return false }
+            // After a storage failure nothing new is committed until the node has rebuilt its state from
+            // the database: whoever submitted this gets the failure from `flush()`.
+            guard !state.stopping, state.failure == nil else { return false }
             state.batch += rows
             state.journal += journal
             state.submitted += rows.count + journal.count
@@ -86,15 +97,59 @@ public final class WebhookOutbox: OutboundMessageSink {
     }
 
     /// Returns once everything submitted before the call is committed to the database.
-    public func flush() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { state -> Bool in
-                if state.committed >= state.submitted { return true }
+    /// - Throws: ``StorageFailure`` when a commit failed before it was, or the outbox has failed and not
+    ///   ``resume()``d yet: what was waiting is dropped, never committed later.
+    public func flush() async throws(StorageFailure) {
+        let failure = await withCheckedContinuation { (continuation: CheckedContinuation<StorageFailure?, Never>) in
+            let answer = state.withLock { state -> StorageFailure?? in
+                if let failure = state.failure { return .some(failure) }
+                if state.committed >= state.submitted { return .some(nil) }
                 state.flushWaiters.append((state.submitted, continuation))
-                return false
+                return nil
             }
-            if done { continuation.resume() }
+            if let answer { continuation.resume(returning: answer) }
         }
+        if let failure { throw failure }
+    }
+
+    // MARK: - Storage failures
+
+    /// The failure that stopped commits, until ``resume()``.
+    public var storageFailure: StorageFailure? { state.withLock { $0.failure } }
+
+    /// How many times commits failed since the outbox was opened: a caller that reads the same count
+    /// before it submits and after its ``flush()`` returned knows that nothing it submitted was dropped.
+    public var failureCount: Int { state.withLock { $0.failures } }
+
+    /// Calls `handler` once per failure (when commits stop), on GRDB's writer thread or a task.
+    public func onStorageFailure(_ handler: @escaping @Sendable (StorageFailure) -> Void) {
+        failureHandler.withLock { $0 = handler }
+    }
+
+    /// Opens the database again with new connections and commits (and fsyncs) a probe write; the new
+    /// connections replace the old ones, which are never trusted again (a failed fsync may have lost pages
+    /// that SQLite believes written) and close once their last user is done. Commits stay stopped until
+    /// ``resume()``, so that the caller can rebuild its state from what the database holds first.
+    /// - Throws: ``StorageFailure`` while the database still fails.
+    public func reopen() async throws(StorageFailure) {
+        do {
+            let fresh = try OutboxStore(path: path, synchronousFull: synchronousFull)
+            try await fresh.probe()
+            currentStore.withLock { $0 = fresh }
+        } catch {
+            throw StorageFailure(error, database: Self.fileName)
+        }
+    }
+
+    /// Commits again after ``reopen()``: the delivery state changes kept through the failure first.
+    public func resume() {
+        let spawn = state.withLock { state -> Bool in
+            state.failure = nil
+            guard !state.updates.isEmpty else { return false }
+            return claimCommitter(&state)
+        }
+        if spawn { Task { await commitLoop() } }
+        logger.info("web-hook outbox resumed after a storage failure")
     }
 
     // MARK: - Life cycle
@@ -135,7 +190,7 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// Commits what was submitted, stops the lanes (abandoning attempts in flight; they stay pending)
     /// and closes the database. Submits after this are dropped.
     public func shutdown() async {
-        await flush()
+        try? await flush()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let (requests, timers, idle) = state.withLock { state in
                 state.stopping = true
@@ -150,7 +205,7 @@ public final class WebhookOutbox: OutboundMessageSink {
         let pruner = state.withLock { $0.pruner }
         pruner?.cancel()
         await pruner?.value
-        await flush()  // the lanes' last state changes
+        try? await flush()  // the lanes' last state changes
         do {
             try store.close()
         } catch {
@@ -165,10 +220,22 @@ public final class WebhookOutbox: OutboundMessageSink {
         let period = min(retention, .seconds(3600))
         while !Task.isCancelled {
             do {
-                let pruned = try await store.pruneDelivered(before: Date().addingTimeInterval(-retention.timeInterval))
-                if pruned > 0 { logger.info("pruned \(pruned) delivered web-hook deliveries older than \(retention)") }
+                if storageFailure == nil {
+                    let cutoff = Date().addingTimeInterval(-retention.timeInterval)
+                    let pruned = try await store.pruneDelivered(before: cutoff)
+                    if pruned > 0 {
+                        logger.info("pruned \(pruned) delivered web-hook deliveries older than \(retention)")
+                    }
+                }
             } catch {
                 logger.error("cannot prune delivered web-hook deliveries: \(error)")
+                // A write the database refused is a storage failure like a commit's: the connections that
+                // saw it (perhaps a failed fsync) are not trusted again until the database is reopened.
+                if !Task.isCancelled {
+                    fail(
+                        StorageFailure(error, database: Self.fileName), inserts: [], updates: [], journal: [],
+                        committer: false)
+                }
             }
             do { try await Task.sleep(for: max(period, .milliseconds(100))) } catch { return }
         }
@@ -261,7 +328,7 @@ public final class WebhookOutbox: OutboundMessageSink {
     private func commitLoop() async {
         while true {
             let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate], [JournalRecord])? in
-                if state.batch.isEmpty && state.updates.isEmpty && state.journal.isEmpty {
+                if state.failure != nil || (state.batch.isEmpty && state.updates.isEmpty && state.journal.isEmpty) {
                     state.committerRunning = false
                     return nil
                 }
@@ -278,43 +345,48 @@ public final class WebhookOutbox: OutboundMessageSink {
                     self.didCommit(inserted, updates: updates, journalRecords: journal.count)
                 }
             } catch {
-                logger.error(
-                    "outbox commit of \(inserts.count + updates.count) rows and \(journal.count) journal records failed: \(error)"
-                )
-                let stopping = state.withLock { state in
-                    state.batch = inserts + state.batch
-                    state.updates = updates + state.updates
-                    state.journal = journal + state.journal
-                    return state.stopping
-                }
-                if stopping {
-                    abandonQueuedWork()
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(200))
+                fail(
+                    StorageFailure(error, database: Self.fileName), inserts: inserts, updates: updates,
+                    journal: journal, committer: true)
+                return
             }
         }
     }
 
-    /// At shutdown, when the database refuses writes: releases the flush waiters instead of hanging.
-    private func abandonQueuedWork() {
-        let waiters = state.withLock { state in
-            logger.error(
-                "dropping \(state.batch.count) web-hook deliveries and \(state.journal.count) journal records that could not be committed"
-            )
+    /// A commit failed: its deliveries and journal records, and everything queued behind them, are dropped
+    /// (their submitters' flushes fail, so none of it was acknowledged), and no commit runs until
+    /// ``resume()``. Delivery state changes are kept: they describe rows already committed, and are
+    /// committed after the resume.
+    /// - Parameter committer: called by the committer, which stops; otherwise a running committer stops at
+    ///   its next round.
+    private func fail(
+        _ failure: StorageFailure, inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord],
+        committer: Bool
+    ) {
+        let (waiters, dropped, first) = state.withLock { state in
+            let dropped = inserts.count + journal.count + state.batch.count + state.journal.count
+            state.committed += dropped
             state.batch = []
-            state.updates = []
             state.journal = []
-            state.committed = state.submitted
-            state.committerRunning = false
-            return state.readyWaiters()
+            state.updates = updates + state.updates
+            let first = state.failure == nil
+            state.failure = failure
+            state.failures += 1
+            if committer { state.committerRunning = false }
+            let waiters = state.flushWaiters.map(\.continuation)
+            state.flushWaiters = []
+            return (waiters, dropped, first)
         }
-        for waiter in waiters { waiter.resume() }
+        logger.error(
+            "outbox commit failed; commits stop until the database works again",
+            metadata: ["error": "\(failure)", "dropped": "\(dropped)"])
+        for waiter in waiters { waiter.resume(returning: failure) }
+        if first, let handler = failureHandler.withLock({ $0 }) { handler(failure) }
     }
 
     /// Runs under the store's writer right after a commit: counts it, wakes flushes, feeds the lanes.
     private func didCommit(_ inserted: [PendingDelivery], updates: [DeliveryUpdate], journalRecords: Int) {
-        let (waiters, pending, woken) = state.withLock { state in
+        let (waiters, progressWaiters, pending, woken) = state.withLock { state in
             let settled = updates.count(where: { $0.status != .pending })
             state.committed += inserted.count + updates.count + journalRecords
             state.pending += inserted.count - settled
@@ -330,10 +402,11 @@ public final class WebhookOutbox: OutboundMessageSink {
                     }
                 }
             }
-            return (state.readyWaiters() + state.readyProgressWaiters(), state.pending, woken)
+            return (state.readyWaiters(), state.readyProgressWaiters(), state.pending, woken)
         }
         metrics.pending.record(pending)
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.resume(returning: nil) }
+        for waiter in progressWaiters { waiter.resume() }
         for url in woken { advance(url) }
     }
 }

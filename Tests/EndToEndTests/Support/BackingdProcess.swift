@@ -8,6 +8,8 @@ import Testing
 final class BackingdProcess: Sendable {
     let dataDirectory: URL
     let arguments: [String]
+    /// Variables added to the test's own environment (the disk-fault tests preload an interposer).
+    let environment: [String: String]
     private let process = Mutex<Process?>(nil)
     private let baseURLValue = Mutex<String?>(nil)
     /// Everything the node wrote to standard error (its logs), for failure messages.
@@ -33,9 +35,13 @@ final class BackingdProcess: Sendable {
         return url
     }
 
-    init(arguments: [String], dataDirectory: URL = BackingdProcess.temporaryDirectory()) {
+    init(
+        arguments: [String], dataDirectory: URL = BackingdProcess.temporaryDirectory(),
+        environment: [String: String] = [:]
+    ) {
         self.arguments = arguments
         self.dataDirectory = dataDirectory
+        self.environment = environment
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -52,6 +58,7 @@ final class BackingdProcess: Sendable {
             ["serve", "--listen", listen, "--data-dir", dataDirectory.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BACKINGD_LOG_LEVEL"] = "info"
+        environment.merge(self.environment) { _, ours in ours }
         process.environment = environment
         let stdout = Pipe()
         let stderr = Pipe()

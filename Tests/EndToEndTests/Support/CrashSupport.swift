@@ -190,6 +190,7 @@ final class CrashNode: Sendable {
     let peer: CrashPeer
     let dataDirectory: URL
     let arguments: [String]
+    let environment: [String: String]
     let curl = CurlClient()
     /// Every process started so far, the current one last.
     private let runs = Mutex<[BackingdProcess]>([])
@@ -203,8 +204,11 @@ final class CrashNode: Sendable {
     ///   - peers: the validators (index in the leaf, key) whose PoVs are fetched from the peer.
     ///   - port: a fixed port (see ``unusedPort()``): clients then reach a restarted node while it restores,
     ///     before it prints its address; with `nil` they learn the new address once it is ready.
+    ///   - dataDirectory: where its databases go (a new temporary folder by default).
+    ///   - environment: variables added to the processes' environment.
     init(
-        peer: CrashPeer, peers: [(index: Int, key: ValidatorId)], validator: String? = "//Alice", port: UInt16? = nil
+        peer: CrashPeer, peers: [(index: Int, key: ValidatorId)], validator: String? = "//Alice", port: UInt16? = nil,
+        dataDirectory: URL? = nil, environment: [String: String] = [:]
     ) {
         // A backing timeout far above Polkadot's 2 s: a validation run again after a restart must not time
         // out while the whole suite loads the machine.
@@ -216,7 +220,8 @@ final class CrashNode: Sendable {
         self.peer = peer
         self.arguments = arguments
         self.port = port
-        dataDirectory = BackingdProcess.temporaryDirectory()
+        self.dataDirectory = dataDirectory ?? BackingdProcess.temporaryDirectory()
+        self.environment = environment
     }
 
     /// A free port below the ephemeral range (32768–60999 on Linux), so that no outgoing connection takes it
@@ -268,7 +273,7 @@ final class CrashNode: Sendable {
     /// process listens, so they see the node while it restores.
     @discardableResult
     func launch(probe: String? = nil, timeout: Duration = .seconds(30)) async throws -> Readiness {
-        let process = BackingdProcess(arguments: arguments, dataDirectory: dataDirectory)
+        let process = BackingdProcess(arguments: arguments, dataDirectory: dataDirectory, environment: environment)
         runs.withLock { $0.append(process) }
         guard let port else {
             try await process.start()
