@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "BackingTests",
             dependencies: [
-                "Backing", "Crypto", "ErasureCoding", "Primitives", "StatementTable", "TestSupport",
+                "Backing", "Crypto", "ErasureCoding", "Primitives", "ProspectiveParachains", "StatementTable", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

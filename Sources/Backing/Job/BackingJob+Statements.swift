@@ -306,11 +306,13 @@ extension BackingJob {
     /// Imports a statement we signed and shares it (`sign_import_and_distribute_statement` after signing).
     func importAndShare(_ signed: SignedFullStatement) {
         let subject = StatementSubject(signed)
-        _ = importStatement(signed, subject: subject)
         if asyncBacking != nil {
+            // Today's order: the statement is shared before the backing it completes is announced.
             let pvd = subject.secondedReceipt == nil ? nil : persistedValidationData[subject.hash]
             emit(.statementShareWithPVD(relayParent: leaf.hash, statement: signed, persistedValidationData: pvd))
+            _ = importStatement(signed, subject: subject)
         } else {
+            _ = importStatement(signed, subject: subject)
             emit(.statementShare(relayParent: leaf.hash, statement: signed))
         }
     }
