@@ -139,8 +139,8 @@ let package = Package(
         .executableTarget(
             name: "backingd-bench",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Backing", "Webhooks", "Validation", "BackingService",
-                "HTTPServer",
+                "Primitives", "Crypto", "ErasureCoding", "Backing", "ProspectiveParachains", "Webhooks", "Validation",
+                "BackingService", "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/backingd-bench",

@@ -1,5 +1,5 @@
 // Prints benchmark figures; build with `-c release` for meaningful numbers.
-// `backingd-bench [crypto] [erasure] [backing] [journal] [webhooks] [validation] [service]` runs the named groups; none runs all.
+// `backingd-bench [crypto] [erasure] [backing] [prospective] [journal] [webhooks] [validation] [service]` runs the named groups; none runs all.
 // `backingd-bench service-batch` runs the batch import alone over 16 leaves (`service-batch-all`: with every
 // event subscribed); `service-latency` the quorum latency alone over 500 candidates.
 import Foundation
@@ -15,6 +15,7 @@ func wanted(_ group: String) -> Bool { groups.isEmpty || groups.contains(group) 
 if wanted("erasure") { ErasureBenchmarks.run() }
 if wanted("crypto") { await CryptoBenchmarks.run() }
 if wanted("backing") { await BackingBenchmarks.run() }
+if wanted("prospective") { ProspectiveBenchmarks.run() }
 if wanted("journal") { await JournalBenchmarks.run() }
 if wanted("webhooks") { await WebhookBenchmarks.run() }
 if wanted("validation") { ValidationBenchmarks.run() }
