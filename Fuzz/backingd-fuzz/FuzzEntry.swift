@@ -1,8 +1,5 @@
+import Foundation
 import FuzzTargets
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 // libFuzzer's entry points. The binary is built with `--sanitize fuzzer --sanitize address` (`make fuzz`),
 // which links libFuzzer's `main`; `--target=NAME` picks the target (libFuzzer ignores flags that start
@@ -20,7 +17,8 @@ public func fuzzerInitialize(
     guard let name = arguments.first(where: { $0.hasPrefix("--target=") })?.dropFirst("--target=".count),
         let target = FuzzTarget.named(String(name))
     else {
-        fputs("usage: backingd-fuzz --target=NAME [libFuzzer flags] [corpus…]; targets: \(names)\n", stderr)
+        let usage = "usage: backingd-fuzz --target=NAME [libFuzzer flags] [corpus…]; targets: \(names)\n"
+        FileHandle.standardError.write(Data(usage.utf8))
         exit(64)
     }
     selected = target
