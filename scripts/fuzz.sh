@@ -15,19 +15,27 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TARGETS=${FUZZ_TARGETS:-scale strict-json request-bodies text-encodings erasure chunk-proof statement-table pvf}
 SCRATCH=.build-fuzz
 
-BACKINGD_FUZZ=1 "$SWIFT" build --scratch-path "$SCRATCH" -c release --sanitize fuzzer --sanitize address \
-    --product backingd-fuzz 2>&1 | grep -v 'ld.gold: warning: Cannot export local symbol' || true
-BIN="$(BACKINGD_FUZZ=1 "$SWIFT" build --scratch-path "$SCRATCH" -c release --show-bin-path)/backingd-fuzz"
-[ -x "$BIN" ] || { echo "fuzz: $BIN was not built" >&2; exit 1; }
+# `--sanitize fuzzer` makes SwiftPM link libFuzzer's `main` (instead of aliasing `main` to the module's entry
+# point); `-Xswiftc -sanitize=fuzzer,address` comes after it on every swiftc command line and is what counts:
+# swiftc keeps only the last `-sanitize=`, so `--sanitize fuzzer --sanitize address` built the Swift modules
+# with ASan but without coverage instrumentation (libFuzzer saw 234 counters, all in C shims).
 
 mkdir -p .fuzz/artifacts .fuzz/logs
+if ! BACKINGD_FUZZ=1 "$SWIFT" build --scratch-path "$SCRATCH" -c release --sanitize fuzzer \
+    -Xswiftc -sanitize=fuzzer,address --product backingd-fuzz >.fuzz/logs/build.log 2>&1; then
+    grep -v 'ld.gold: warning: Cannot export local symbol' .fuzz/logs/build.log >&2
+    exit 1
+fi
+BIN="$(BACKINGD_FUZZ=1 "$SWIFT" build --scratch-path "$SCRATCH" -c release --show-bin-path)/backingd-fuzz"
+
 failed=0
 for target in $FUZZ_TARGETS; do
     mkdir -p ".fuzz/corpus/$target"
     log=".fuzz/logs/$target.log"
-    # Leak checks are off: the Swift runtime's lazily built caches look like leaks to LeakSanitizer.
+    # Leak checks are off: the Swift runtime's lazily built caches look like leaks to LeakSanitizer. The Swift
+    # backtracer is off so that libFuzzer's own crash handler writes the crashing input.
     status=0
-    "$BIN" --target="$target" ".fuzz/corpus/$target" "Tests/FuzzRegressionTests/Inputs/$target" \
+    SWIFT_BACKTRACE=enable=no "$BIN" --target="$target" ".fuzz/corpus/$target" "Tests/FuzzRegressionTests/Inputs/$target" \
         -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
         -print_final_stats=1 -artifact_prefix=".fuzz/artifacts/$target-" >"$log" 2>&1 || status=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
