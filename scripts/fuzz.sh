@@ -44,7 +44,7 @@ for target in $FUZZ_TARGETS; do
         echo "fuzz $target: ${runs} executions in ${FUZZ_SECONDS} s, coverage ${coverage} edges, no crash"
     else
         failed=1
-        echo "fuzz $target: CRASHED (exit $status) after ${runs} executions; see $log and .fuzz/artifacts/$target-*"
+        echo "fuzz $target: FAILED (exit $status; a crash, or leaks reported at exit) after ${runs} executions; see $log and .fuzz/artifacts/$target-*"
     fi
 done
 exit $failed
