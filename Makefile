@@ -8,7 +8,7 @@ CONFIG ?= release
 PREFIX ?= /usr/local
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run install bin-dir walkthrough devnet dashboard-check test erasure-differential bench oracle format lint clean
+.PHONY: deps build release run install bin-dir walkthrough devnet dashboard-check test erasure-differential fuzz bench oracle format lint clean
 
 ## Install the missing apt packages (runs apt-get only when something is missing).
 deps:
@@ -72,6 +72,12 @@ test: deps
 erasure-differential: deps
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
 
+## Coverage-guided fuzzing with libFuzzer (scripts/fuzz.sh): each target for FUZZ_SECONDS (default 60) from its
+## committed corpus; crashes go to .fuzz/artifacts/. Example: make fuzz FUZZ_SECONDS=300 FUZZ_TARGETS="scale pvf".
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_TARGETS),FUZZ_TARGETS="$(FUZZ_TARGETS)") bash scripts/fuzz.sh
+
 ## Benchmarks (release build); the schnorrkel baseline needs `make oracle` once.
 bench: deps
 	$(SWIFT) run -c release backingd-bench
@@ -81,10 +87,10 @@ oracle:
 	bash Benchmarks/setup-oracle.sh
 
 format:
-	swift-format format -i -r Package.swift Sources Tests Benchmarks
+	swift-format format -i -r Package.swift Sources Tests Benchmarks Fuzz
 
 lint:
-	swift-format lint -r Package.swift Sources Tests Benchmarks
+	swift-format lint -r Package.swift Sources Tests Benchmarks Fuzz
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .fuzz

@@ -7,6 +7,16 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// `backingd-fuzz`, the libFuzzer binary, only exists when `BACKINGD_FUZZ=1` (set by `make fuzz`): it has no
+/// `main` of its own (libFuzzer's is linked in by `--sanitize fuzzer`), so a plain build could not link it.
+let fuzzTargets: [Target] =
+    Context.environment["BACKINGD_FUZZ"] == "1"
+    ? [
+        .executableTarget(
+            name: "backingd-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/backingd-fuzz",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])])
+    ] : []
+
 let package = Package(
     name: "backingd",
     platforms: [.macOS(.v15)],
@@ -135,6 +145,16 @@ let package = Package(
         // `backingd --version`: the git commit of the build, generated before every build.
         .plugin(name: "BuildInfo", capability: .buildTool()),
 
+        // What each fuzz target checks on one input (libFuzzer's `backingd-fuzz` and FuzzRegressionTests
+        // run the same checks).
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "Primitives", "CompactJSON", "Crypto", "ErasureCoding", "StatementTable", "Backing", "Validation",
+                "BackingService",
+            ],
+            swiftSettings: swiftSettings),
+
         // Benchmarks print figures; they are never run as tests.
         .executableTarget(
             name: "backingd-bench",
@@ -231,9 +251,14 @@ let package = Package(
                 "Devnet", "Backing", "Primitives", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // Replays every committed seed and regression input of the fuzz targets.
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzTargets", "ErasureCoding", "Primitives", "Validation", "TestSupport"],
+            resources: [.copy("Inputs")], swiftSettings: swiftSettings),
         // Runs the built `backingd` binary; depends on it so that it is built first.
         .testTarget(
             name: "BackingdCLITests", dependencies: ["backingd", "Crypto", "Primitives", "Validation", "TestSupport"],
             swiftSettings: swiftSettings),
-    ]
+    ] + fuzzTargets
 )

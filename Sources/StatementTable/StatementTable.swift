@@ -159,14 +159,17 @@ public struct StatementTable<Context: StatementTableContext>: Sendable {
         context: Context
     ) -> Result<Summary<Context.Digest, Context.GroupId>?, MisbehaviorFound> {
         guard var data = candidates[digest] else { return .success(nil) }
+        // A Seconded's signer was checked against the group given with it, which need not be the group the
+        // candidate is stored under (another signer's core): the stored group decides, as for a Valid.
         guard context.isMember(authority, of: data.groupId) else {
-            switch vote {
-            case .valid(let signature):
-                let statement = Statement(statement: .valid(digest), signature: signature, sender: authority)
-                return .failure(MisbehaviorFound(misbehavior: .unauthorizedStatement(statement)))
-            case .issued:
-                preconditionFailure("membership was checked when the candidate was imported; qed")
-            }
+            let statement: Statement =
+                switch vote {
+                case .valid(let signature):
+                    Statement(statement: .valid(digest), signature: signature, sender: authority)
+                case .issued(let signature):
+                    Statement(statement: .seconded(data.candidate), signature: signature, sender: authority)
+                }
+            return .failure(MisbehaviorFound(misbehavior: .unauthorizedStatement(statement)))
         }
         if let old = data.votes[authority] {
             switch (old, vote) {

@@ -257,4 +257,23 @@ struct StatementTableTests {
         #expect(found.map(\.authority) == [2])
         #expect(found.first?.misbehavior == .unauthorizedStatement(Self.valid(100, signature: 2, sender: 2)))
     }
+
+    @Test func secondingACandidateStoredUnderAnotherGroupIsUnauthorizedInsteadOfATrap() {
+        // Found by the statement-table fuzz target: authority 2 belongs to group 3, seconds with group 3 a
+        // candidate authority 1 stored under group 2. This trapped ("membership was checked…").
+        let context = TestContext(authorities: [1: 2, 2: 3])
+        var table = Table()
+        #expect(
+            table.importStatement(Self.seconded(Candidate(9, 100), signature: 1, sender: 1), context: context, group: 2)
+                == Summary(candidate: 100, groupId: 2, validityVotes: 1))
+        #expect(
+            table.importStatement(Self.seconded(Candidate(9, 100), signature: 2, sender: 2), context: context, group: 3)
+                == nil)
+        let found = table.drainMisbehaviors()
+        #expect(found.map(\.authority) == [2])
+        #expect(
+            found.first?.misbehavior
+                == .unauthorizedStatement(Self.seconded(Candidate(9, 100), signature: 2, sender: 2)))
+        #expect(table.validityVoteCount(100) == 1)
+    }
 }
