@@ -69,12 +69,16 @@ enum ProspectiveBenchmarks {
         return ActivatedLeaf(
             block: RelayChainBlockInfo(hash: hash, number: 10, storageRoot: .zero), parentHash: .zero, ancestors: [],
             paras: Dictionary(
-                uniqueKeysWithValues: (0..<paras).map { (ParaId(UInt32(1000 + $0)), ParaBackingState(constraints: constraints)) }),
+                uniqueKeysWithValues: (0..<paras).map {
+                    (ParaId(UInt32(1000 + $0)), ParaBackingState(constraints: constraints))
+                }),
             maxDepth: depth - 1)
     }
 
     /// `depth` candidates of `para`, each building on the one before (head i → head i + 1).
-    static func chain(para: ParaId, relayParent: Hash) -> [(receipt: CommittedCandidateReceipt, pvd: PersistedValidationData)] {
+    static func chain(para: ParaId, relayParent: Hash) -> [(
+        receipt: CommittedCandidateReceipt, pvd: PersistedValidationData
+    )] {
         (0..<depth).map { height in
             let pvd = PersistedValidationData(
                 parentHead: HeadData(bytes: [UInt8(height)]), relayParentNumber: 10, relayParentStorageRoot: .zero,
