@@ -239,6 +239,26 @@ struct AsyncBackingTests {
         await h.stop()
     }
 
+    @Test func aCandidateSecondedOnASecondCoreIsAnUnauthorizedStatementNotATrap() async throws {
+        // Para 1 on cores 0 and 1: a v1 candidate (its descriptor names no core) seconded by validator 2
+        // (core 0) and then by validator 1 (core 1) belongs to core 0's group; the second is reported.
+        var fixture = Fixture()
+        fixture.claimQueue = [0: [1], 1: [1]]
+        let h = try await AsyncHarness(fixture, keypair: nil)
+        let job = try await h.job()
+        let a = try Self.candidate(pov: [1])
+        #expect(
+            try await job.receive(Self.sign(.seconded(a.receipt), by: 2), persistedValidationData: a.pvd).summary != nil
+        )
+        let second = try await job.receive(Self.sign(.seconded(a.receipt), by: 1), persistedValidationData: a.pvd)
+        #expect(second.summary == nil)
+        let report = try await h.next()
+        guard case .provisionerMisbehavior(_, 1, let misbehavior) = report else { throw Unexpected(report) }
+        #expect(misbehavior.kind == "unauthorizedStatement")
+        #expect(await job.state().candidates.map(\.coreIndex) == [0])
+        await h.stop()
+    }
+
     @Test func backingMisbehaviorWorks() async throws {
         let h = try await AsyncHarness(keypair: nil)
         let job = try await h.job()
