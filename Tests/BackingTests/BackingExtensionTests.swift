@@ -169,7 +169,7 @@ struct BackingExtensionTests {
         let candidate = try h.state.candidate(pov: [1, 2, 3], head: [4, 5, 6])
         #expect(await h.job.second(candidate.plainReceipt, pov: PoV([1, 2, 3])).accepted)
         let call = try #require(await h.validator.calls.next())  // never answered in time
-        while await h.job.backgroundValidationCount > 0 { try? await Task.sleep(for: .milliseconds(2)) }
+        while await h.job.backgroundValidationCount > 0 { try await Task.sleep(for: .milliseconds(2)) }
         call.reply(h.state.validOutcome)  // too late
         #expect(h.sink.history.isEmpty)  // failure: no statement, no collator report
         #expect(await h.job.state().seconded == nil)
@@ -183,7 +183,7 @@ struct BackingExtensionTests {
         let call = try #require(await h.validator.calls.next())
         try await h.subsystem.deactivate(h.state.relayParent)
         call.reply(h.state.validOutcome)
-        while await h.job.backgroundValidationCount > 0 { try? await Task.sleep(for: .milliseconds(2)) }
+        while await h.job.backgroundValidationCount > 0 { try await Task.sleep(for: .milliseconds(2)) }
         try await Task.sleep(for: .milliseconds(20))
         #expect(h.sink.history.filter { $0.event == "statement.share" || $0.event == "collator.seconded" }.isEmpty)
         await #expect(throws: LeafError.unknownLeaf(h.state.relayParent)) {
@@ -216,7 +216,7 @@ struct BackingExtensionTests {
         #expect(await jobA.second(candidateA.plainReceipt, pov: PoV([1])).accepted)
         #expect(await jobB.second(candidateB.plainReceipt, pov: PoV([2])).accepted)
         let first = try #require(await validator.calls.next())
-        while await subsystem.limiter.queueLength < 1 { try? await Task.sleep(for: .milliseconds(2)) }
+        while await subsystem.limiter.queueLength < 1 { try await Task.sleep(for: .milliseconds(2)) }
         #expect(await subsystem.limiter.runningCount == 1)
         #expect(validator.calls.pending.isEmpty)
         first.reply(.failure("done"))

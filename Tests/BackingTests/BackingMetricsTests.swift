@@ -12,7 +12,7 @@ struct BackingMetricsTests {
         let candidate = try h.state.candidate(pov: [42, 43, 44], head: [4, 5, 6])
         #expect(await h.job.second(candidate.plainReceipt, pov: PoV([42, 43, 44])).accepted)
         try await h.answerValidation(of: candidate, pov: [42, 43, 44], with: h.state.validOutcome)
-        while h.sink.history.count < 4 { try? await Task.sleep(for: .milliseconds(2)) }
+        while h.sink.history.count < 4 { try await Task.sleep(for: .milliseconds(2)) }
         _ = try await h.job.receive(h.state.sign(.valid(candidate.hash), by: 2))
         _ = await h.job.backedCandidates([candidate.hash])
 

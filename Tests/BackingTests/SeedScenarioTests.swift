@@ -156,7 +156,7 @@ struct SeedScenarioTests {
         try await h.expectDisputeImport(candidate.hash, by: 2)
         try await h.answerFetch(from: 2, candidate: candidate, with: [42, 43, 44])
         try await h.answerValidation(of: candidate, pov: [42, 43, 44], with: .invalid(.badReturn))
-        while await h.job.backgroundValidationCount > 0 { try? await Task.sleep(for: .milliseconds(2)) }
+        while await h.job.backgroundValidationCount > 0 { try await Task.sleep(for: .milliseconds(2)) }
 
         let refused = await h.job.second(candidate.plainReceipt, pov: PoV([42, 43, 44]))
         #expect(!refused.accepted)
@@ -175,7 +175,7 @@ struct SeedScenarioTests {
         try await h.expectDisputeImport(candidate.hash, by: 2)
         try await h.answerFetch(from: 2, candidate: candidate, with: [42, 43, 44])
         try await h.answerValidation(of: candidate, pov: [42, 43, 44], with: .failure("Internal test error"))
-        while await h.job.backgroundValidationCount > 0 { try? await Task.sleep(for: .milliseconds(2)) }
+        while await h.job.backgroundValidationCount > 0 { try await Task.sleep(for: .milliseconds(2)) }
         #expect(await h.job.backedCandidates([candidate.hash]).isEmpty)
         #expect(h.sink.history.count == 1)
     }
@@ -247,12 +247,12 @@ struct SeedScenarioTests {
         _ = try await h.job.receive(signedA)
         try await h.expectDisputeImport(candidate.hash, by: 2)
         try await h.answerFetch(from: 2, candidate: candidate, with: nil)
-        while await h.job.backgroundValidationCount > 0 { try? await Task.sleep(for: .milliseconds(2)) }
+        while await h.job.backgroundValidationCount > 0 { try await Task.sleep(for: .milliseconds(2)) }
 
         _ = try await h.job.receive(signedB)
         try await h.expectDisputeImport(candidate.hash, by: 3)
         try await h.answerFetch(from: 3, candidate: candidate, with: nil)
-        while await h.job.backgroundValidationCount > 0 { try? await Task.sleep(for: .milliseconds(2)) }
+        while await h.job.backgroundValidationCount > 0 { try await Task.sleep(for: .milliseconds(2)) }
 
         _ = try await h.job.receive(signedC)
         try await h.expectDisputeImport(candidate.hash, by: 5)
