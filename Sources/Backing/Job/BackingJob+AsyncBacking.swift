@@ -25,19 +25,12 @@ extension BackingJob {
         }
         guard let local = localValidator else { return refuse("we are not a validator at this relay parent") }
         guard canIssueStatements else { return refuse("our validator is disabled at this relay parent") }
-        guard let localCore, claimedParas.contains(para) else {
+        guard claimedParas.contains(para) else {  // empty when we are in no group
             return refuse(
                 "para \(para) is not in the claim queue of our core\(localCore.map { " \($0)" } ?? " (we are in no group)")"
             )
         }
-        do throws(CandidateRuleViolation) {
-            try context.scheduling.check(candidate.descriptor, expectedCore: localCore)
-        } catch {
-            logger.info(
-                "candidate breaks a descriptor rule", metadata: ["candidate": "\(hash)", "rule": "\(error.rule)"])
-            emit(.collatorInvalid(relayParent: leaf.hash, candidate: candidate))
-            return refuse(error.description)
-        }
+        if let broken = descriptorRuleRefusal(candidate, hash: hash) { return refuse(broken) }
         guard !issuedStatements.contains(hash) else { return refuse("already issued a statement for this candidate") }
         let seconding = (secondedBy[local.index]?.count ?? 0) + secondsInFlight.count
         guard seconding < secondingLimit else {

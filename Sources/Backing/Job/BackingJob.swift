@@ -155,15 +155,7 @@ public actor BackingJob {
             guard let assignment, candidate.descriptor.paraId == assignment else {
                 return refuse("para \(candidate.descriptor.paraId) is not our assignment")
             }
-            do throws(CandidateRuleViolation) {
-                try context.scheduling.check(candidate.descriptor, expectedCore: localCore)
-            } catch {
-                // As the collator protocol rejects such a collation: reported to the collator, not validated.
-                logger.info(
-                    "candidate breaks a descriptor rule", metadata: ["candidate": "\(hash)", "rule": "\(error.rule)"])
-                emit(.collatorInvalid(relayParent: leaf.hash, candidate: candidate))
-                return refuse(error.description)
-            }
+            if let broken = descriptorRuleRefusal(candidate, hash: hash) { return refuse(broken) }
             guard canIssueStatements else { return refuse("our validator is disabled at this leaf") }
             guard seconded == nil else { return refuse("already seconded a candidate at this leaf") }
             guard !issuedStatements.contains(hash) else {
@@ -188,6 +180,20 @@ public actor BackingJob {
             }
             record(.secondAccepted(candidate, pov))
             return SecondOutcome(candidateHash: hash, accepted: true)
+        }
+    }
+
+    /// Why a collated candidate breaks a rule of today's descriptors for our core, reported to the collator
+    /// (`collator.invalid`) as the collator protocol rejects such a collation; `nil` when it breaks none.
+    func descriptorRuleRefusal(_ candidate: CandidateReceipt, hash: CandidateHash) -> String? {
+        do throws(CandidateRuleViolation) {
+            try context.scheduling.check(candidate.descriptor, expectedCore: localCore)
+            return nil
+        } catch {
+            logger.info(
+                "candidate breaks a descriptor rule", metadata: ["candidate": "\(hash)", "rule": "\(error.rule)"])
+            emit(.collatorInvalid(relayParent: leaf.hash, candidate: candidate))
+            return error.description
         }
     }
 
