@@ -63,15 +63,6 @@ public final class AsyncBackingView: Sendable {
     /// Whether the implicit view still stores `block`: relay-parent states live exactly as long.
     public func stores(_ block: Hash) -> Bool { state.withLock { $0.implicitView.contains(block) } }
 
-    /// The active leaves under which `relayParent` is an allowed relay parent for `para`.
-    public func leaves(allowing relayParent: Hash, para: ParaId) -> [Hash] {
-        state.withLock { state in
-            state.implicitView.activeLeaves.filter {
-                state.implicitView.allowedRelayParents(under: $0, para: para)?.contains(relayParent) ?? false
-            }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
-        }
-    }
-
     /// The seconding sanity check (`GetHypotheticalMembership` under every leaf that allows the
     /// candidate's relay parent for its para): the leaves whose chain could take the candidate.
     public func membership(
