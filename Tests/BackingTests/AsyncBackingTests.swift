@@ -97,7 +97,7 @@ struct AsyncBackingTests {
                 ports: BackingPorts(
                     validator: validator, povFetcher: fetcher, availabilityStore: InMemoryAvailabilityStore(),
                     sink: sink),
-                logger: Harness.quietLogger)
+                configuration: Harness.scriptedConfiguration, logger: Harness.quietLogger)
             try await subsystem.activate(fixture.leaf)
         }
 

@@ -164,6 +164,16 @@ struct BackingExtensionTests {
         call.reply(.failure("test over"))
     }
 
+    @Test func theDefaultBackingTimeoutIsPolkadotsTwoSecondsAndEveryValidationRequestCarriesIt() async throws {
+        #expect(BackingConfiguration().backingTimeout == .seconds(2))  // BACKING_EXECUTION_TIMEOUT
+        let h = try await Harness(configuration: BackingConfiguration())
+        let candidate = try h.state.candidate(pov: [1, 2, 3], head: [4, 5, 6])
+        #expect(await h.job.second(candidate.plainReceipt, pov: PoV([1, 2, 3])).accepted)
+        let call = try #require(await h.validator.calls.next())
+        #expect(call.request.executionTimeout == .seconds(2))
+        call.reply(.failure("test over"))
+    }
+
     @Test func aValidationOutlivingTheBackingTimeoutIsAFailure() async throws {
         let h = try await Harness(configuration: BackingConfiguration(backingTimeout: .milliseconds(50)))
         let candidate = try h.state.candidate(pov: [1, 2, 3], head: [4, 5, 6])
@@ -203,7 +213,8 @@ struct BackingExtensionTests {
             ports: BackingPorts(
                 validator: validator, povFetcher: ScriptedPoVFetcher(), availabilityStore: InMemoryAvailabilityStore(),
                 sink: sink),
-            configuration: BackingConfiguration(validationConcurrency: 1), logger: Harness.quietLogger)
+            configuration: BackingConfiguration(backingTimeout: .seconds(60), validationConcurrency: 1),
+            logger: Harness.quietLogger)
         // Two leaves, one Second each: the second validation waits for the first one's slot.
         let leafA = state.leaf
         var leafB = state.leaf

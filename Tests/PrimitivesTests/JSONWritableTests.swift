@@ -12,9 +12,10 @@ struct JSONWritableTests {
         #expect(written == reference, "\(String(decoding: written, as: UTF8.self))")
     }
 
-    @Test func candidatesAndStatementsAreWrittenAsFoundationEncodesThem() throws {
+    @Test func candidatesAndStatementsAreWrittenAsFoundationEncodesThem() async throws {
         var r = PropertyTests.Random(rng: SeededGenerator(seed: 21))
         for _ in 0..<300 {
+            await Task.yield()  // a long CPU loop hands its cooperative thread back now and then
             let committed = r.receipt()
             try Self.expectFoundationBytes(committed)
             try Self.expectFoundationBytes(committed.descriptor)
