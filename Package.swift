@@ -127,7 +127,8 @@ let package = Package(
         .target(
             name: "Devnet",
             dependencies: [
-                "BackingService", "Backing", "Validation", "Primitives", "Crypto", "Webhooks", "HTTPServer",
+                "BackingService", "Backing", "ProspectiveParachains", "Validation", "Primitives", "Crypto", "Webhooks",
+                "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -248,7 +249,7 @@ let package = Package(
         .testTarget(
             name: "DevnetTests",
             dependencies: [
-                "Devnet", "Backing", "Primitives", .product(name: "Logging", package: "swift-log"),
+                "Devnet", "Backing", "Primitives", "Validation", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Replays every committed seed and regression input of the fuzz targets.

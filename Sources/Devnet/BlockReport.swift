@@ -29,6 +29,19 @@ public struct BlockReport: Codable, Sendable, Equatable {
         public var coreIndex: CoreIndex? = nil
     }
 
+    /// Async backing: a para's chain at this block, as the relay chain holds it.
+    public struct Chain: Codable, Sendable, Equatable {
+        public let paraId: ParaId
+        /// The adder block number of the included head (`requiredParent` of the leaf's constraints).
+        public let includedNumber: UInt64
+        /// The candidates pending availability at this block (backed into the previous one), in order.
+        public let pendingAvailability: [CandidateHash]
+        /// The candidates backed into this block, in chain order (`POST /v1/backable-candidates`).
+        public let backed: [CandidateHash]
+        /// The core of each backed candidate, in the same order.
+        public let cores: [CoreIndex]
+    }
+
     public let number: BlockNumber
     public let hash: Hash
     public let paras: [Para]
@@ -38,6 +51,8 @@ public struct BlockReport: Codable, Sendable, Equatable {
     public let statements: Int
     /// Misbehaviour reports summed over the nodes for this leaf.
     public let misbehaviours: Int
+    /// Async backing (`--async-backing`): every para's chain, in para order.
+    public var chains: [Chain]? = nil
 
     /// Whether every para got a candidate backed, on every node.
     public var allBacked: Bool { paras.allSatisfy(\.backed) }
@@ -48,11 +63,23 @@ public struct BlockReport: Codable, Sendable, Equatable {
         let short = "\(hex.prefix(6))…\(hex.suffix(4))"
         let latencies = paras.compactMap(\.latencyMs).sorted()
         var line =
-            "block #\(number) \(short): paras backed \(paras.filter(\.backed).count)/\(paras.count), "
+            "block #\(number) \(short): \(chains == nil ? "paras" : "candidates") backed "
+            + "\(paras.filter(\.backed).count)/\(paras.count), "
             + "statements \(statements)"
         if !latencies.isEmpty {
             let p50 = latencies[(latencies.count - 1) / 2]
             line += ", latency p50 \(Int(p50.rounded())) ms, max \(Int(latencies.last!.rounded())) ms"
+        }
+        if let chains {
+            // `chains 100: #4 +2 pending +2 (cores 0,1)`: the included adder block, how many candidates are
+            // pending availability, how many this block added and on which cores.
+            line +=
+                ", chains "
+                + chains.map { chain in
+                    let cores = chain.cores.map { String($0.rawValue) }.joined(separator: ",")
+                    return "\(chain.paraId): #\(chain.includedNumber) +\(chain.pendingAvailability.count) pending "
+                        + "+\(chain.backed.count) (core\(chain.cores.count == 1 ? "" : "s") \(cores))"
+                }.joined(separator: "; ")
         }
         if !nodesAgree { line += ", NODES DISAGREE" }
         if misbehaviours > 0 { line += ", misbehaviours \(misbehaviours)" }

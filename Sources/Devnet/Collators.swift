@@ -15,9 +15,14 @@ struct Collators: Sendable {
         var head: HeadData = AdderParachain.Head.genesis().headData
         /// The adder state `head` commits to.
         var state: UInt64 = 0
-        /// Blocks handed out and not yet included: candidate hash → (new head, new state).
-        var pending: [CandidateHash: (head: HeadData, state: UInt64)] = [:]
+        /// Blocks handed out and not yet included: candidate hash → (new head, new state, the relay
+        /// block it was built at).
+        var pending: [CandidateHash: (head: HeadData, state: UInt64, at: BlockNumber)] = [:]
     }
+
+    /// How many relay blocks an async-backing collator remembers the blocks it handed out: a candidate
+    /// backed later than its relay parent's ancestry allows cannot be backed at all.
+    static let rememberedBlocks: BlockNumber = 4
 
     /// What a collator did at one leaf.
     struct Seconding: Sendable {
@@ -46,20 +51,47 @@ struct Collators: Sendable {
 
     /// Builds the next block of `paraId` on `leaf` (adding the block number, so the state keeps growing).
     mutating func collate(_ paraId: ParaId, on leaf: Leaf) throws -> AdderCollator.Collation {
+        // With a claim queue the collator builds a V2 descriptor on the core that backs its para next.
+        let core = leaf.claimQueue.flatMap { queue in queue.cores.first { queue.next(on: $0) == paraId } }
+        return try collateChain(paraId, on: leaf, cores: [core])[0]
+    }
+
+    /// Builds one block of `paraId` per entry of `cores` on `leaf`, each on the one before, the first on
+    /// the chain's head: an elastic para's blocks for one relay parent, one per core (`nil`: a v1
+    /// descriptor).
+    mutating func collateChain(_ paraId: ParaId, on leaf: Leaf, cores: [CoreIndex?]) throws
+        -> [AdderCollator.Collation]
+    {
         guard var chain = chains[paraId] else { throw DevnetError.invalid("no collator for para \(paraId)") }
-        let context = AdderCollator.Context(
-            paraId: paraId, relayParent: leaf.hash, relayParentNumber: leaf.number,
-            relayParentStorageRoot: RelayChain.storageRoot(leaf.number), maxPovSize: RelayChain.maxPovSize,
-            validatorCount: leaf.validators.count,
-            // With a claim queue the collator builds a V2 descriptor on the core that backs its para next.
-            v2Core: leaf.claimQueue.flatMap { queue in queue.cores.first { queue.next(on: $0) == paraId } },
-            sessionIndex: leaf.sessionIndex)
-        let block = AdderParachain.Block(state: chain.state, add: UInt64(leaf.number))
-        let collation = try AdderCollator.collate(
-            parentHead: chain.head, block: block, context: context, collator: chain.key)
-        chain.pending[collation.candidateHash] = (collation.head.headData, block.state &+ block.add)
+        var parent = (head: chain.head, state: chain.state)
+        var collations: [AdderCollator.Collation] = []
+        for core in cores {
+            let context = AdderCollator.Context(
+                paraId: paraId, relayParent: leaf.hash, relayParentNumber: leaf.number,
+                relayParentStorageRoot: RelayChain.storageRoot(leaf.number), maxPovSize: RelayChain.maxPovSize,
+                validatorCount: leaf.validators.count, v2Core: core, sessionIndex: leaf.sessionIndex)
+            let block = AdderParachain.Block(state: parent.state, add: UInt64(leaf.number))
+            let collation = try AdderCollator.collate(
+                parentHead: parent.head, block: block, context: context, collator: chain.key)
+            parent = (collation.head.headData, block.state &+ block.add)
+            chain.pending[collation.candidateHash] = (parent.head, parent.state, leaf.number)
+            collations.append(collation)
+        }
         chains[paraId] = chain
-        return collation
+        return collations
+    }
+
+    /// Async backing: `backed` (a para's chain, in order) went into the block at `number`; the next
+    /// blocks build on the last of them, before it is even included.
+    mutating func advance(_ paraId: ParaId, to backed: [CommittedCandidateReceipt], at number: BlockNumber) {
+        guard var chain = chains[paraId] else { return }
+        for candidate in backed {
+            guard let next = chain.pending[candidate.hash] else { continue }
+            chain.head = next.head
+            chain.state = next.state
+        }
+        chain.pending = chain.pending.filter { $0.value.at + Self.rememberedBlocks > number }
+        chains[paraId] = chain
     }
 
     /// The relay chain included `candidate` for its para: the next block builds on its head.

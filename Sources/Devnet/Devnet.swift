@@ -49,7 +49,9 @@ public actor Devnet {
             blockTimeMs: Int(Provisioner.milliseconds(configuration.blockTime)),
             groupRotationFrequency: configuration.groupRotationFrequency, nodes: infoNodes,
             blocks: reports.suffix(Self.keptReports).reversed(), totals: totals)
-        info.v2 = configuration.v2
+        info.v2 = configuration.claimQueue
+        info.asyncBacking = configuration.asyncBacking
+        info.cores = configuration.coreAssignment.map { ParaId($0) }
         return info
     }
 

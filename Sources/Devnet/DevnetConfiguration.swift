@@ -1,3 +1,4 @@
+import Backing
 import Foundation
 
 /// What `backingd devnet` is told: how many validators and paras, where the nodes listen, how fast
@@ -25,11 +26,33 @@ public struct DevnetConfiguration: Sendable {
     /// blocks) and node features CandidateReceiptV2 and ElasticScalingMVP; collators build V2 descriptors
     /// naming their core and session.
     public var v2 = false
+    /// Asynchronous backing (implies ``v2``): leaves carry `asyncBackingParams`, their ancestry and each
+    /// para's backing constraints; collators build on the newest backed candidate, the block author
+    /// takes each para's chain from `POST /v1/backable-candidates`, and a backed candidate is pending
+    /// availability for one block before it is included.
+    public var asyncBacking = false
+    /// With ``asyncBacking``: how many cores the first para (100) has. Above 1 it is an elastic para and
+    /// gets that many candidates backed per block, one per core; every other para has one core.
+    public var elasticCores = 2
+
+    /// `AsyncBackingParams` of the async-backing leaves: chains up to 3 unincluded candidates deep, relay
+    /// parents up to 2 blocks old.
+    static let asyncBackingParams = AsyncBackingParams(maxCandidateDepth: 3, allowedAncestryLen: 2)
 
     public init() {}
 
     /// The para ids of the devnet: 100, 101, …
     public var paraIds: [UInt32] { (0..<paras).map { 100 + UInt32($0) } }
+
+    /// The para of each core, in core order: para c on core c, and with ``asyncBacking`` the elastic
+    /// para 100 on the first ``elasticCores`` cores, the others after it (100, 100, 101, …).
+    public var coreAssignment: [UInt32] {
+        guard asyncBacking, elasticCores > 1 else { return paraIds }
+        return [UInt32](repeating: paraIds[0], count: elasticCores) + paraIds.dropFirst()
+    }
+
+    /// Whether leaves carry a claim queue and collators build V2 descriptors.
+    public var claimQueue: Bool { v2 || asyncBacking }
 
     /// The secret URI of validator `index`: the Substrate dev accounts first (Alice, Bob, Charlie, Dave,
     /// Eve, Ferdie), then `//Validator7`, `//Validator8`, … (1-based), a scheme any tool can derive.
@@ -44,8 +67,12 @@ public struct DevnetConfiguration: Sendable {
     /// Checks the numbers make a network: at least one validator per para group.
     public func validate() throws(DevnetError) {
         guard paras >= 1 else { throw .invalid("--paras must be at least 1") }
-        guard validators >= paras else {
-            throw .invalid("--validators must be at least --paras (every para needs a backing group)")
+        guard elasticCores >= 1, elasticCores <= 8 else { throw .invalid("--elastic-cores must be 1…8") }
+        guard validators >= coreAssignment.count else {
+            throw .invalid(
+                asyncBacking
+                    ? "--validators must be at least --paras + --elastic-cores - 1 (every core needs a backing group)"
+                    : "--validators must be at least --paras (every para needs a backing group)")
         }
         guard validators <= 100 else { throw .invalid("--validators above 100 is not supported") }
         guard blockTime >= .milliseconds(200) else { throw .invalid("--block-time must be at least 0.2 s") }

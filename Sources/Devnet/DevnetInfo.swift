@@ -29,6 +29,10 @@ public struct DevnetInfo: Codable, Sendable {
     public let groupRotationFrequency: UInt32
     /// Leaves carry a claim queue and collators build V2 descriptors (`--v2`).
     public var v2 = false
+    /// Leaves carry `asyncBackingParams` and the block author takes chains (`--async-backing`).
+    public var asyncBacking = false
+    /// The para of each core, in core order (an elastic para holds several).
+    public var cores: [ParaId] = []
     public let nodes: [Node]
     /// The newest blocks first (at most ``Devnet/keptReports``).
     public let blocks: [BlockReport]

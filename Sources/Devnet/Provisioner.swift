@@ -1,6 +1,7 @@
 import Backing
 import Foundation
 import Primitives
+import Validation
 
 /// The relay chain's block author: waits (boundedly) for the leaf's candidates to be backed on every
 /// node, asks every node for them with `POST /v1/backed-candidates` (`GetBackedCandidates`), and
@@ -17,6 +18,16 @@ struct Provisioner: Sendable {
         let report: BlockReport
         /// The candidates every node returned, to include.
         let included: [CommittedCandidateReceipt]
+        /// Async backing: per para, the chain every node returned, in order, to put into the block.
+        var chains: [ParaId: [CommittedCandidateReceipt]] = [:]
+    }
+
+    /// Async backing: what the block author asks of one para (`GetBackableCandidates`).
+    struct Want: Encodable, Sendable {
+        /// How many candidates: one per core of the para.
+        let count: Int
+        /// The para's candidates pending availability: the chain continues after them.
+        let ancestors: [CandidateHash]
     }
 
     /// Waits until every accepted candidate of `leaf` is backed on every node or `deadline` passes,
@@ -26,21 +37,7 @@ struct Provisioner: Sendable {
         deadline: ContinuousClock.Instant
     ) async -> Settlement {
         let expected = secondings.filter(\.accepted).map(\.candidateHash)
-        var backedAt: [CandidateHash: ContinuousClock.Instant] = [:]
-        var states: [LeafState?] = []
-        while true {
-            states = await leafStates(leaf.hash)
-            let now = ContinuousClock.now
-            for hash in expected where backedAt[hash] == nil {
-                let everywhere = states.allSatisfy { state in
-                    state?.candidates.contains { $0.candidateHash == hash && $0.backed } ?? false
-                }
-                if everywhere { backedAt[hash] = now }
-            }
-            if backedAt.count == expected.count || now >= deadline { break }
-            try? await Task.sleep(for: pollInterval)
-        }
-
+        let (backedAt, states) = await waitUntilBacked(expected, at: leaf.hash, deadline: deadline)
         let answers = await backedCandidates(leaf.hash, hashes: expected)
         let sets = answers.map { $0.map { Set($0.map(\.candidate.hash)) } }
         let agree = sets.allSatisfy { $0 != nil && $0 == sets[0] }
@@ -73,6 +70,113 @@ struct Provisioner: Sendable {
             statements: firstState?.candidates.reduce(0) { $0 + $1.validityVotes } ?? 0,
             misbehaviours: states.reduce(0) { $0 + ($1?.misbehaviours.count ?? 0) })
         return Settlement(report: report, included: included)
+    }
+
+    /// Polls the leaf's state on every node until each of `expected` is backed on all of them, or until
+    /// `deadline`. - Returns: when each was first seen backed everywhere, and the last states seen.
+    private func waitUntilBacked(_ expected: [CandidateHash], at leaf: Hash, deadline: ContinuousClock.Instant) async
+        -> (backedAt: [CandidateHash: ContinuousClock.Instant], states: [LeafState?])
+    {
+        var backedAt: [CandidateHash: ContinuousClock.Instant] = [:]
+        var states: [LeafState?] = []
+        while true {
+            states = await leafStates(leaf)
+            let now = ContinuousClock.now
+            for hash in expected where backedAt[hash] == nil {
+                let everywhere = states.allSatisfy { state in
+                    state?.candidates.contains { $0.candidateHash == hash && $0.backed } ?? false
+                }
+                if everywhere { backedAt[hash] = now }
+            }
+            if backedAt.count == expected.count || now >= deadline { break }
+            try? await Task.sleep(for: pollInterval)
+        }
+        return (backedAt, states)
+    }
+
+    /// Async backing: waits as ``settle(leaf:secondings:groups:deadline:)`` does, then takes each para's
+    /// chain from `POST /v1/backable-candidates` on every node, as a block author's provisioner does.
+    /// A candidate goes into the block when every node returns it at the same place of the chain.
+    /// - Parameters:
+    ///   - groups: the backing group of each candidate's core.
+    ///   - wants: per para, how many candidates and after which pending ones.
+    func settleAsync(
+        leaf: Leaf, secondings: [Collators.Seconding], groups: [CandidateHash: [ValidatorIndex]],
+        wants: [ParaId: Want], deadline: ContinuousClock.Instant
+    ) async -> Settlement {
+        let expected = secondings.filter(\.accepted).map(\.candidateHash)
+        let (backedAt, states) = await waitUntilBacked(expected, at: leaf.hash, deadline: deadline)
+        let answers = await backableCandidates(leaf.hash, wants: wants)
+        // Per para, the longest chain prefix every node returned.
+        var chains: [ParaId: [BackedCandidate]] = [:]
+        for para in wants.keys {
+            let lists = answers.map { $0?[para] ?? [] }
+            var common = lists.first ?? []
+            for list in lists.dropFirst() {
+                let same = zip(common, list).prefix { $0.candidate.hash == $1.candidate.hash }.count
+                common = Array(common.prefix(same))
+            }
+            chains[para] = common
+        }
+        let agree = answers.allSatisfy { answer in
+            guard let answer else { return false }
+            return wants.keys.allSatisfy { para in
+                (answer[para] ?? []).map(\.candidate.hash) == (chains[para] ?? []).map(\.candidate.hash)
+            }
+        }
+        let firstState = states.first.flatMap { $0 }
+        var paras: [BlockReport.Para] = []
+        for seconding in secondings {
+            let hash = seconding.candidateHash
+            let backedOn = answers.filter { $0?[seconding.paraId]?.contains { $0.candidate.hash == hash } ?? false }
+                .count
+            let chosen = chains[seconding.paraId]?.first { $0.candidate.hash == hash }
+            let backed = chosen != nil && backedAt[hash] != nil
+            let votes = firstState?.candidates.first { $0.candidateHash == hash }?.validityVotes ?? 0
+            let problem: String? =
+                if !seconding.accepted { "not accepted: \(seconding.reason ?? "?")" } else if backed { nil } else {
+                    "backable on \(backedOn)/\(nodes.count) nodes by the deadline, \(votes) votes"
+                }
+            var para = BlockReport.Para(
+                paraId: seconding.paraId, group: groups[hash] ?? [], seconder: seconding.seconder,
+                candidateHash: hash, backed: backed, backedOn: backedOn, votes: votes,
+                latencyMs: backed ? backedAt[hash].map { Self.milliseconds($0 - seconding.at) } : nil,
+                newHead: backed ? chosen?.candidate.commitments.headData : nil, problem: problem)
+            para.coreIndex = chosen?.coreIndex
+            paras.append(para)
+        }
+        var report = BlockReport(
+            number: leaf.number, hash: leaf.hash, paras: paras, nodesAgree: agree,
+            statements: firstState?.candidates.reduce(0) { $0 + $1.validityVotes } ?? 0,
+            misbehaviours: states.reduce(0) { $0 + ($1?.misbehaviours.count ?? 0) })
+        report.chains = wants.keys.sorted().map { para in
+            let included = leaf.paraBackingState[para]?.constraints.constraints.requiredParent
+            return BlockReport.Chain(
+                paraId: para,
+                includedNumber: included.flatMap { try? AdderParachain.Head(headData: $0).number } ?? 0,
+                pendingAvailability: wants[para]?.ancestors ?? [],
+                backed: (chains[para] ?? []).map(\.candidate.hash),
+                cores: (chains[para] ?? []).compactMap(\.coreIndex))
+        }
+        return Settlement(report: report, included: [], chains: chains.mapValues { $0.map(\.candidate) })
+    }
+
+    /// `POST /v1/backable-candidates` with `{leaf, paras}` on every node, in node order (`nil` where it failed).
+    func backableCandidates(_ leaf: Hash, wants: [ParaId: Want]) async -> [[ParaId: [BackedCandidate]]?] {
+        struct Body: Encodable {
+            let leaf: Hash
+            let paras: [String: Want]
+        }
+        struct Answer: Decodable { let candidates: [String: [BackedCandidate]] }
+        let body = Body(
+            leaf: leaf, paras: Dictionary(uniqueKeysWithValues: wants.map { (String($0.key.rawValue), $0.value) }))
+        return await onEveryNode { url in
+            let answer = try await client.call("POST", "\(url)/v1/backable-candidates", json: body, as: Answer.self)
+            return Dictionary(
+                uniqueKeysWithValues: answer.candidates.compactMap { key, value in
+                    UInt32(key).map { (ParaId($0), value) }
+                })
+        }
     }
 
     /// `GET /v1/leaves/{hash}` on every node, in node order (`nil` where it failed).

@@ -47,8 +47,9 @@ extension Devnet {
         let paraIds = configuration.paraIds.map { ParaId($0) }
         let validators = infoNodes.map(\.publicKey)
         var chain = RelayChain(
-            validators: validators, paraIds: paraIds, rotationFrequency: configuration.groupRotationFrequency,
-            v2: configuration.v2)
+            validators: validators, paraIds: paraIds, cores: configuration.coreAssignment.map { ParaId($0) },
+            rotationFrequency: configuration.groupRotationFrequency, v2: configuration.claimQueue,
+            asyncBacking: configuration.asyncBacking)
         var collators = try Collators(paraIds: paraIds)
         let driver = RelayChainDriver(client: client, nodes: urls)
         let provisioner = Provisioner(client: client, nodes: urls)
@@ -61,6 +62,21 @@ extension Devnet {
             while active.count >= configuration.activeLeaves { await driver.deactivate(active.removeFirst()) }
             try await driver.activate(leaf)
             active.append(leaf.hash)
+            // Backing must settle within the block (a real block author has the same deadline).
+            let deadline = start + configuration.blockTime * 0.8
+
+            if configuration.asyncBacking {
+                let settlement = try await asyncBlock(
+                    leaf, chain: chain, collators: &collators, provisioner: provisioner, deadline: deadline)
+                chain.enact(settlement.chains)
+                for (para, backed) in settlement.chains { collators.advance(para, to: backed, at: leaf.number) }
+                record(settlement.report)
+                onBlock(settlement.report)
+                produced += 1
+                if let blocks = configuration.blocks, produced >= blocks { break }
+                do { try await Task.sleep(until: start + configuration.blockTime, clock: .continuous) } catch { break }
+                continue
+            }
 
             var groups: [ParaId: [ValidatorIndex]] = [:]
             var handouts: [(AdderCollator.Collation, Int)] = []
@@ -72,9 +88,6 @@ extension Devnet {
                 handouts.append((try collators.collate(paraId, on: leaf), seconder))
             }
             let secondings = await Self.second(handouts, urls: urls, client: client)
-
-            // Backing must settle within the block (a real block author has the same deadline).
-            let deadline = start + configuration.blockTime * 0.8
             let settlement = await provisioner.settle(
                 leaf: leaf, secondings: secondings, groups: groups, deadline: deadline)
             for candidate in settlement.included { collators.include(candidate) }
@@ -85,6 +98,38 @@ extension Devnet {
             if let blocks = configuration.blocks, produced >= blocks { break }
             do { try await Task.sleep(until: start + configuration.blockTime, clock: .continuous) } catch { break }
         }
+    }
+
+    /// One block under asynchronous backing: each para's collator builds a chain on its newest backed
+    /// head, one candidate per core of the para (an elastic para gets several), each handed to a member
+    /// of its core's group; then the block author takes each para's backable chain, continuing after
+    /// the candidates pending availability.
+    private func asyncBlock(
+        _ leaf: Leaf, chain: RelayChain, collators: inout Collators, provisioner: Provisioner,
+        deadline: ContinuousClock.Instant
+    ) async throws -> Provisioner.Settlement {
+        var groups: [CandidateHash: [ValidatorIndex]] = [:]
+        var handouts: [(AdderCollator.Collation, Int)] = []
+        var wants: [ParaId: Provisioner.Want] = [:]
+        for para in chain.paraIds {
+            let cores = chain.cores(of: para)
+            let collations = try collators.collateChain(para, on: leaf, cores: cores)
+            for (collation, core) in zip(collations, cores) {
+                let group = chain.group(forCore: Int(core.rawValue), at: leaf.number)
+                groups[collation.candidateHash] = group
+                // A different member of the group each block, so every node seconds.
+                handouts.append((collation, Int(group[Int(leaf.number) % group.count].rawValue)))
+            }
+            let pending = chain.inclusion[para]?.pending ?? []
+            wants[para] = Provisioner.Want(
+                count: cores.count,
+                ancestors: pending.map {
+                    CommittedCandidateReceipt(descriptor: $0.descriptor, commitments: $0.commitments).hash
+                })
+        }
+        let secondings = await Self.second(handouts, urls: urls, client: client)
+        return await provisioner.settleAsync(
+            leaf: leaf, secondings: secondings, groups: groups, wants: wants, deadline: deadline)
     }
 
     /// Hands every collation to its seconder at once.

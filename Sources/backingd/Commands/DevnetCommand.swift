@@ -20,6 +20,12 @@ struct DevnetCommand: AsyncParsableCommand {
         help:
             "Today's primitives: a claim queue per leaf, node features CandidateReceiptV2 and ElasticScalingMVP, V2 descriptors."
     ) var v2 = false
+    @Flag(
+        help:
+            "Asynchronous backing (implies --v2): leaves with asyncBackingParams, ancestry and backing constraints; collators build on backed candidates; chains from POST /v1/backable-candidates."
+    ) var asyncBacking = false
+    @Option(help: "With --async-backing: the cores of para 100 (above 1: an elastic para, one candidate per core).")
+    var elasticCores = 2
     @Option(help: "Folder for the nodes' databases (default: a temporary folder, removed on exit).")
     var dataDir: String?
     @Option(help: "The dashboard folder served at / (default: Public, found next to the binary's checkout).")
@@ -42,6 +48,8 @@ struct DevnetCommand: AsyncParsableCommand {
         configuration.groupRotationFrequency = groupRotation
         configuration.blocks = blocks
         configuration.v2 = v2
+        configuration.asyncBacking = asyncBacking
+        configuration.elasticCores = elasticCores
         configuration.dataDirectory = dataDir
         configuration.publicDirectory = publicDir ?? PublicFolder.locate()
         do { try configuration.validate() } catch { throw ValidationError("\(error)") }
@@ -50,6 +58,12 @@ struct DevnetCommand: AsyncParsableCommand {
         try await devnet.start()
         let urls = await devnet.urls
         say("devnet: \(validators) validators, \(paras) paras, a block every \(blockTime) s")
+        if asyncBacking {
+            say(
+                "  asynchronous backing: para 100 on \(configuration.coreAssignment.filter { $0 == 100 }.count) cores, "
+                    + "cores \(configuration.coreAssignment.enumerated().map { "\($0.offset)→\($0.element)" }.joined(separator: " "))"
+            )
+        }
         for (i, url) in urls.enumerated() {
             say("  \(DevnetConfiguration.validatorSeed(i).dropFirst(2)): \(url)  (dashboard \(url)/)")
         }
