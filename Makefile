@@ -63,7 +63,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
 	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
-	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--v2 DASHBOARD_PNG=dashboard-v2.png bash scripts/dashboard-check.sh
+	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--async-backing DASHBOARD_PNG=dashboard-async.png bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) bash scripts/walkthrough.sh
 	$(SWIFT) test --skip-build --skip CrashTests --skip DevnetTests
 	$(SWIFT) test --skip-build --filter DevnetTests

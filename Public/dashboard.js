@@ -189,12 +189,33 @@ function drawOutbox(pending, failed, samples) {
 
 // ---------------------------------------------------------------- devnet
 
+// Asynchronous backing: per para, the newest block's chain as the relay chain holds it.
+function drawChains(info) {
+  const newest = info.blocks.find((b) => b.chains);
+  document.getElementById("chains-section").hidden = !newest;
+  if (!newest) return;
+  const arrow = () => el("span", { class: "link" }, "→");
+  fill("chains", newest.chains.map((chain) => {
+    const cores = info.cores.map((p, core) => (p === chain.paraId ? core : null)).filter((c) => c !== null);
+    return el("div", { class: "chain", "data-chain-para": chain.paraId },
+      el("span", { class: "para" }, `para ${chain.paraId}`,
+        el("span", { class: "muted" }, cores.length > 1 ? ` · ${cores.length} cores` : "")),
+      el("span", { class: "block included", title: "the included head" }, `included #${chain.includedNumber}`),
+      chain.pendingAvailability.flatMap((hash) => [arrow(),
+        el("span", { class: "block pending hash", title: `pending availability: ${hash}` }, short(hash))]),
+      chain.backed.flatMap((hash, i) => [arrow(),
+        el("span", { class: "block backed hash", title: `backed into #${newest.number}: ${hash}`, "data-chain-core": chain.cores[i] },
+          short(hash), ` · core ${chain.cores[i]}`)]));
+  }));
+}
+
 function drawDevnet(info) {
   const section = document.getElementById("network-section");
   section.hidden = false;
   const t = info.totals;
+  const mode = info.asyncBacking ? " · asynchronous backing" : info.v2 ? " · claim queue, V2 descriptors" : "";
   document.getElementById("network-summary").textContent =
-    `${info.nodes.length} validators · paras ${info.paraIds.join(", ")}${info.v2 ? " · claim queue, V2 descriptors" : ""} · a block every ${info.blockTimeMs / 1000} s · ` +
+    `${info.nodes.length} validators · paras ${info.paraIds.join(", ")}${mode} · a block every ${info.blockTimeMs / 1000} s · ` +
     `${t.blocks} blocks, ${t.parasBacked} backed, ${t.parasMissed} missed, ${t.disagreements} disagreements`;
   fill("nodes", info.nodes.map((n) => el("a", {
     class: `node ${n.url.endsWith(`:${location.port}`) ? "self" : ""}`, href: `${n.url}/`, title: n.publicKey,
@@ -204,17 +225,21 @@ function drawDevnet(info) {
   fill("blocks-body", info.blocks.slice(0, 10).map((b) => el("tr", {},
     el("td", {}, `#${b.number}`), el("td", {}, short(b.hash)),
     info.paraIds.map((p) => {
-      const para = b.paras.find((x) => x.paraId === p);
-      if (!para) return el("td", { class: "muted" }, "—");
-      const by = info.nodes[para.seconder] ? info.nodes[para.seconder].name : para.seconder;
-      return el("td", { title: para.problem || `group [${para.group.join(", ")}], seconded by ${by}` },
-        para.backed ? el("span", { class: "ok" }, "✓ backed") : el("span", { class: "bad" }, "✗ missed"),
-        el("span", { class: "muted" },
-          ` ${para.votes} votes · ${para.latencyMs != null ? `${Math.round(para.latencyMs)} ms` : "—"} · ${by}` +
-          (para.coreIndex != null ? ` · core ${para.coreIndex}` : "")));
+      // One candidate per core of the para (an elastic para has several in a block).
+      const candidates = b.paras.filter((x) => x.paraId === p);
+      if (!candidates.length) return el("td", { class: "muted" }, "—");
+      return el("td", {}, candidates.map((para, i) => {
+        const by = info.nodes[para.seconder] ? info.nodes[para.seconder].name : para.seconder;
+        return el("div", { title: para.problem || `group [${para.group.join(", ")}], seconded by ${by}` },
+          para.backed ? el("span", { class: "ok" }, "✓ backed") : el("span", { class: "bad" }, "✗ missed"),
+          el("span", { class: "muted" },
+            ` ${para.votes} votes · ${para.latencyMs != null ? `${Math.round(para.latencyMs)} ms` : "—"} · ${by}` +
+            (para.coreIndex != null ? ` · core ${para.coreIndex}` : "")));
+      }));
     }),
     el("td", {}, b.statements),
     el("td", {}, b.nodesAgree ? el("span", { class: "ok" }, "yes") : el("span", { class: "bad" }, "NO")))));
+  drawChains(info);
 }
 
 // ---------------------------------------------------------------- loop

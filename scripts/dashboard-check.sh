@@ -3,7 +3,8 @@
 # (errors, failed requests, uncaught exceptions) and show a backed candidate. Writes dashboard.png.
 #
 # Usage: scripts/dashboard-check.sh   (env: SWIFT, SWIFT_BUILD_FLAGS, DASHBOARD_PORT, DASHBOARD_PNG,
-#        DASHBOARD_DEVNET_ARGS: more devnet flags; with --v2 the page must also show core indices)
+#        DASHBOARD_DEVNET_ARGS: more devnet flags; with --v2 or --async-backing the page must also show core
+#        indices, with --async-backing each para's chain: pending candidates and one backed per core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,9 +62,19 @@ fi
 backed=$(grep -o 'data-backed-candidate="0x[0-9a-f]\{64\}"' "$WORK/dom.html" | wc -l)
 if [ "$backed" -eq 0 ]; then echo "dashboard-check: no backed candidate on the page"; status=1; fi
 grep -q 'class="node self' "$WORK/dom.html" || { echo "dashboard-check: the network view is missing"; status=1; }
-case " $EXTRA " in *" --v2 "*)
+case " $EXTRA " in *" --v2 "*|*" --async-backing "*)
   grep -q 'data-core="0"' "$WORK/dom.html" || { echo "dashboard-check: no core shown for a claim-queue leaf"; status=1; }
   grep -q '· core 1' "$WORK/dom.html" || { echo "dashboard-check: no block backed on core 1"; status=1; } ;;
+esac
+case " $EXTRA " in *" --async-backing "*)
+  for para in 100 101; do
+    grep -q "data-chain-para=\"$para\"" "$WORK/dom.html" || { echo "dashboard-check: no chain shown for para $para"; status=1; }
+  done
+  # The elastic para 100 has a candidate backed on each of its cores 0 and 1 in the newest block.
+  for core in 0 1; do
+    grep -q "data-chain-core=\"$core\"" "$WORK/dom.html" || { echo "dashboard-check: no chain candidate on core $core"; status=1; }
+  done
+  grep -q 'class="block pending' "$WORK/dom.html" || { echo "dashboard-check: no candidate pending availability shown"; status=1; } ;;
 esac
 [ -s "$PNG" ] || { echo "dashboard-check: no screenshot"; status=1; }
 if [ "$status" = 0 ]; then
