@@ -1,7 +1,8 @@
 // Prints benchmark figures; build with `-c release` for meaningful numbers.
 // `backingd-bench [crypto] [erasure] [backing] [prospective] [journal] [webhooks] [validation] [service]` runs the named groups; none runs all.
 // `backingd-bench service-batch` runs the batch import alone over 16 leaves (`service-batch-all`: with every
-// event subscribed); `service-latency` the quorum latency alone over 500 candidates.
+// event subscribed); `service-latency` the quorum latency alone over 500 candidates; `service-batch-async` the
+// batch import at async-backing leaves (validation data with every Seconded, chains of five per para).
 import Foundation
 
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "export" {
@@ -23,3 +24,4 @@ if wanted("service") { await ServiceBenchmarks.run() }
 if groups.contains("service-batch") { await ServiceBenchmarks.runBatchOnly() }
 if groups.contains("service-batch-all") { await ServiceBenchmarks.runBatchOnly(subscription: "*") }
 if groups.contains("service-latency") { await ServiceBenchmarks.runLatencyOnly() }
+if groups.contains("service-batch-async") { await AsyncServiceBenchmarks.runBatchOnly() }

@@ -273,6 +273,67 @@ struct AsyncBackingOverHTTPTests {
         await h.stop()
     }
 
+    /// `POST /v1/statements/batch` at an async-backing relay parent: the batch's `persistedValidationData`
+    /// (any order) serve its Seconded statements by hash; a Seconded whose data is missing gets a 400 in its
+    /// place and the rest of the batch is imported.
+    @Test func aBatchCarriesTheValidationDataOfItsSecondedStatementsAndOneWithoutItIsRefusedAlone() async throws {
+        let leaf = Self.leaf()
+        let h = try await Harness.start(leaf)
+        let c1 = try Self.collate(on: Self.genesis, add: 3, at: 10, core: 0)
+        let c2 = try Self.collate(on: c1.head, add: 4, at: 10, core: 1)
+        func signed(_ statement: Statement, by index: UInt32) -> SignedFullStatement {
+            SignedFullStatement.sign(
+                statement, validatorIndex: ValidatorIndex(index),
+                context: SigningContext(sessionIndex: 1, parentHash: c1.relayParent), keypair: Scenario.keys[Int(index)]
+            )
+        }
+        let receipt1 = CommittedCandidateReceipt(descriptor: c1.candidate.descriptor, commitments: c1.commitments)
+        let receipt2 = CommittedCandidateReceipt(descriptor: c2.candidate.descriptor, commitments: c2.commitments)
+        struct Batch: Encodable {
+            let relayParent: Hash
+            let statements: [SignedFullStatement]
+            let persistedValidationData: [PersistedValidationData]
+        }
+        // Charlie seconds c1 and Dave backs it (core 0's group); Bob's Seconded of c2 comes without its data.
+        let batch = Batch(
+            relayParent: c1.relayParent,
+            statements: [
+                signed(.seconded(receipt1), by: 2), signed(.seconded(receipt2), by: 1),
+                signed(.valid(c1.candidateHash), by: 3),
+            ],
+            persistedValidationData: [c1.persistedValidationData])
+        let answer = try await h.api.send("POST", "/v1/statements/batch", body: try Scenario.json(batch))
+        #expect(answer.status == 200, "\(answer.text)")
+        let results = try #require(answer.object?["results"] as? [[String: Any]])
+        #expect(results.count == 3)
+        #expect(results[0]["error"] == nil, "\(results[0])")
+        let refused = try #require(results[1]["error"] as? [String: Any], "\(results[1])")
+        #expect(refused["status"] as? Int == 400)
+        let detail = refused["detail"] as? String ?? ""
+        #expect(detail.contains("persistedValidationData") && detail.contains("statements[1]"), "\(detail)")
+        #expect((results[2]["summary"] as? [String: Any])?["validityVotes"] as? Int == 2, "\(results[2])")
+        #expect(await h.hooks("statement.backed").count == 1)
+        // c1 alone is backable: c2 was never imported.
+        let backable = try await h.backable(leaf: leaf.hash, count: 2)
+        #expect(
+            backable.compactMap { ($0["candidate"] as? [String: Any]).flatMap(Self.hash(of:)) }
+                == [c1.candidateHash.hex])
+        // The same Seconded with its data in a second batch is imported.
+        let again = try await h.api.send(
+            "POST", "/v1/statements/batch",
+            body: try Scenario.json(
+                Batch(
+                    relayParent: c1.relayParent, statements: [signed(.seconded(receipt2), by: 1)],
+                    persistedValidationData: [c2.persistedValidationData, c1.persistedValidationData])))
+        #expect((again.object?["results"] as? [[String: Any]])?.first?["error"] == nil, "\(again.text)")
+        #expect(await h.hooks("statement.backed", count: 2).count == 2)
+        #expect(
+            try await h.backable(leaf: leaf.hash, count: 2).compactMap {
+                ($0["candidate"] as? [String: Any]).flatMap(Self.hash(of:))
+            } == [c1.candidateHash.hex, c2.candidateHash.hex])
+        await h.stop()
+    }
+
     @Test func aSecondBeyondTheSecondingLimitIsRefusedAndStatementsOutsideTheViewAreRefused() async throws {
         // maxCandidateDepth 1: at most 2 Seconded of ours per relay parent.
         let leaf = Self.leaf(maxCandidateDepth: 1)

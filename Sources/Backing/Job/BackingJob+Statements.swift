@@ -103,12 +103,23 @@ extension BackingJob {
 
     /// Imports statements whose signatures the caller already checked with ``verify(_:)``, in order and in
     /// one turn of the actor (a batch costs one hop, not one per statement, and commits as one unit).
-    public func receiveVerified(_ statements: [SignedFullStatement]) -> [StatementOutcome] {
+    ///
+    /// - Parameter validationData: at an async-backing relay parent, the validation data of the Seconded
+    ///   statements by hash (`persistedValidationDataHash`).
+    public func receiveVerified(
+        _ statements: [SignedFullStatement], validationData: [Hash: PersistedValidationData] = [:]
+    ) -> [StatementOutcome] {
         defer { commitEffects() }
         // A record and a dispute notification per statement, at least: grow the turn's arrays once.
         pendingJournal.reserveCapacity(pendingJournal.count + statements.count)
         pendingMessages.reserveCapacity(pendingMessages.count + statements.count + statements.count / 4)
-        return statements.map { importChecked($0) }
+        return statements.map { statement in
+            guard !validationData.isEmpty, case .seconded(let receipt) = statement.payload else {
+                return importChecked(statement)
+            }
+            return importChecked(
+                statement, persistedValidationData: validationData[receipt.descriptor.persistedValidationDataHash])
+        }
     }
 
     /// The import of a checked statement: ignored for a gone leaf or a disabled validator; otherwise

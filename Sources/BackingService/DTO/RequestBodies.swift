@@ -47,6 +47,18 @@ struct StatementRequest: StrictJSONDecodable {
 struct StatementBatchRequest: Decodable {
     let relayParent: Hash
     let statements: [Lenient<SignedFullStatement>]
+    /// The validation data of the batch's Seconded statements at an async-backing relay parent, in any
+    /// order: each Seconded takes the one that hashes to its descriptor's `persistedValidationDataHash`.
+    let persistedValidationData: [PersistedValidationData]?
+
+    init(
+        relayParent: Hash, statements: [Lenient<SignedFullStatement>],
+        persistedValidationData: [PersistedValidationData]? = nil
+    ) {
+        self.relayParent = relayParent
+        self.statements = statements
+        self.persistedValidationData = persistedValidationData
+    }
 }
 
 /// `POST /v1/backed-candidates`.

@@ -41,7 +41,15 @@ enum StatementBatchDecoding {
             guard let part else { return nil }
             statements += part
         }
-        return StatementBatchRequest(relayParent: relayParent, statements: statements)
+        var validationData: [PersistedValidationData]?
+        if let range = parts.persistedValidationData {
+            // A malformed list goes to the whole-body decoder, which names the field.
+            guard let list = try? JSONDecoder().decode([PersistedValidationData].self, from: Data(body[range]))
+            else { return nil }
+            validationData = list
+        }
+        return StatementBatchRequest(
+            relayParent: relayParent, statements: statements, persistedValidationData: validationData)
     }
 }
 
@@ -52,6 +60,7 @@ struct BatchBodyScanner {
     struct Parts {
         var relayParent: Range<Int>
         var entries: [Range<Int>]
+        var persistedValidationData: Range<Int>?
     }
 
     private let bytes: [UInt8]
@@ -62,6 +71,7 @@ struct BatchBodyScanner {
     mutating func scan() -> Parts? {
         var relayParent: Range<Int>?
         var entries: [Range<Int>]?
+        var validationData: Range<Int>?
         guard consume(UInt8(ascii: "{")) else { return nil }
         if consume(UInt8(ascii: "}")) { return nil }
         repeat {
@@ -74,6 +84,9 @@ struct BatchBodyScanner {
             case "statements":
                 guard entries == nil, let elements = arrayElements() else { return nil }
                 entries = elements
+            case "persistedValidationData":
+                guard validationData == nil, let range = skipValue() else { return nil }
+                validationData = range
             default:
                 // Another key: the whole-body decoder ignores it, but only once it has parsed its value.
                 return nil
@@ -82,7 +95,7 @@ struct BatchBodyScanner {
         guard consume(UInt8(ascii: "}")) else { return nil }
         skipSpace()
         guard index == bytes.count, let relayParent, let entries else { return nil }
-        return Parts(relayParent: relayParent, entries: entries)
+        return Parts(relayParent: relayParent, entries: entries, persistedValidationData: validationData)
     }
 
     private mutating func skipSpace() {

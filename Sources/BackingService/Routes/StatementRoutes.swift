@@ -25,11 +25,14 @@ enum StatementRoutes {
             let body = try await StatementBatchDecoding.decode(request.body)
             let ticket = try context.ticket()
             let job = try await context.job(body.relayParent)
-            let checks = await verifyInParallel(body.statements, job: job)
+            let validationData = Dictionary(
+                (body.persistedValidationData ?? []).map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+            let checks = requireValidationData(
+                await verifyInParallel(body.statements, job: job), validationData, job: job)
             // The checked statements are imported in one actor turn, in order; the rejected ones keep
             // their place in the answer as error entries.
             let accepted = checks.compactMap { try? $0.get() }
-            var imported = await job.receiveVerified(accepted).makeIterator()
+            var imported = await job.receiveVerified(accepted, validationData: validationData).makeIterator()
             let results: [BatchResult] = checks.enumerated().map { index, check in
                 switch check {
                 case .failure(let refusal): .error(refusal.problem(entry: index))
@@ -54,6 +57,27 @@ enum StatementRoutes {
             throw ProblemDetails.unprocessable(
                 "persistedValidationData: does not hash to the descriptor's persistedValidationDataHash "
                     + "(\(data.hash), the descriptor has \(receipt.descriptor.persistedValidationDataHash))")
+        }
+    }
+
+    /// At an async-backing relay parent every Seconded of a batch needs its validation data among the
+    /// batch's `persistedValidationData` (matched by hash, as a single request's must match): an entry
+    /// without it gets a 400 in its place, the others are imported.
+    static func requireValidationData(
+        _ checks: [Result<SignedFullStatement, BatchProblem>], _ validationData: [Hash: PersistedValidationData],
+        job: BackingJob
+    ) -> [Result<SignedFullStatement, BatchProblem>] {
+        guard job.asyncBacking != nil else { return checks }
+        return checks.enumerated().map { index, check in
+            guard case .success(let statement) = check, case .seconded(let receipt) = statement.payload,
+                validationData[receipt.descriptor.persistedValidationDataHash] == nil
+            else { return check }
+            return .failure(
+                .rejected(
+                    .badRequest(
+                        "persistedValidationData: none hashes to statements[\(index)]'s persistedValidationDataHash "
+                            + "\(receipt.descriptor.persistedValidationDataHash) (a Seconded statement at an "
+                            + "async-backing relay parent needs its validation data)")))
         }
     }
 
