@@ -45,10 +45,10 @@ struct SigningHistoryCLITests {
         let kinds = (exported.json?["records"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
         #expect(kinds?.sorted() == ["seconded", "valid"])
 
-        // Seconding another candidate at the same relay parent conflicts with the first record.
+        // A Valid for the candidate seconded at the same relay parent conflicts with the first record.
         let conflicting = try await BackingdCLITests.run(
             ["signing-history", "import", "-", "--data-dir", data],
-            stdin: try Self.document([Self.record("seconded", 3)]))
+            stdin: try Self.document([Self.record("valid", 1)]))
         #expect(conflicting.status == 1)
         #expect(conflicting.stderr.contains("records[0]"), "\(conflicting.stderr)")
 

@@ -230,8 +230,9 @@ extension JournalStoreTests {
 
     @Test func anImportThatConflictsWithTheHistoryIsRefusedWholeNamingTheRecord() async throws {
         try await seed([Self.signing(.seconded, 1)])
+        // A Valid for the candidate we seconded: a validity double vote under either rules.
         let conflicting = SigningHistoryDocument(
-            validator: Self.alice.publicKey, records: [Self.signing(.valid, 4), Self.signing(.seconded, 2)])
+            validator: Self.alice.publicKey, records: [Self.signing(.valid, 4), Self.signing(.valid, 1)])
         await #expect(throws: SigningHistoryInterchange.Failure.self) {
             try await SigningHistoryInterchange.importHistory(conflicting, dataDirectory: directory.path)
         }
@@ -247,6 +248,26 @@ extension JournalStoreTests {
         let resigned = SigningHistoryDocument(validator: Self.alice.publicKey, records: [Self.signing(.seconded, 1)])
         await #expect(throws: SigningHistoryInterchange.Failure.self) {
             try await SigningHistoryInterchange.importHistory(resigned, dataDirectory: directory.path)
+        }
+    }
+
+    /// Under asynchronous backing a validator seconds several candidates at one relay parent (a chain):
+    /// such a history moves to another data directory, in one file or merged into what is there.
+    @Test func severalSecondedAtOneRelayParentImportAsAsyncBackingSignsThem() async throws {
+        let chain = [Self.signing(.seconded, 1), Self.signing(.seconded, 2), Self.signing(.valid, 7)]
+        try await seed(chain)
+        let document = try await SigningHistoryInterchange.export(dataDirectory: directory.path)
+        let other = try TemporaryDirectory()
+        #expect(try await SigningHistoryInterchange.importHistory(document, dataDirectory: other.path) == 3)
+        let third = Self.signing(.seconded, 3)  // signatures are randomized: made once
+        let next = SigningHistoryDocument(validator: Self.alice.publicKey, records: [third])
+        #expect(try await SigningHistoryInterchange.importHistory(next, dataDirectory: other.path) == 1)
+        let merged = try await SigningHistoryInterchange.export(dataDirectory: other.path)
+        #expect(Set(merged.signingRecords) == Set(chain + [third]))
+        // A Valid for one of those candidates is still a double vote.
+        let double = SigningHistoryDocument(validator: Self.alice.publicKey, records: [Self.signing(.valid, 2)])
+        await #expect(throws: SigningHistoryInterchange.Failure.self) {
+            try await SigningHistoryInterchange.importHistory(double, dataDirectory: other.path)
         }
     }
 

@@ -146,13 +146,20 @@ public final class SigningGuard: Sendable {
     /// Why `record` cannot join `earlier` (records of the same validator): it breaks a statement-table rule
     /// against one of them, or is the same statement with another signature. `nil` when it can (an
     /// identical record included).
-    public static func conflict(of record: SigningRecord, with earlier: [SigningRecord]) -> String? {
+    /// - Parameter allowsMultipleSeconded: several Seconded at one relay parent are no conflict (today's
+    ///   rules at an async-backing relay parent).
+    public static func conflict(
+        of record: SigningRecord, with earlier: [SigningRecord], allowsMultipleSeconded: Bool = false
+    ) -> String? {
         let scope = earlier.filter { $0.scope == record.scope }
         if let same = scope.first(where: { $0.kind == record.kind && $0.candidateHash == record.candidateHash }) {
             return same.signature == record.signature
                 ? nil : "the same statement is recorded with another signature (\(same.signature))"
         }
-        return conflict(kind: record.kind, candidate: record.candidateHash, with: scope).map(\.description)
+        return conflict(
+            kind: record.kind, candidate: record.candidateHash, with: scope,
+            allowsMultipleSeconded: allowsMultipleSeconded
+        ).map(\.description)
     }
 
     /// The statement-table rules our own statements must never break.

@@ -68,7 +68,8 @@ public enum SigningHistoryInterchange {
 
     /// Merges `document` into the data directory's history, all or nothing: every record must be a valid
     /// signature of the document's validator, the validator must be the directory's (or the directory
-    /// has none yet), and no record may conflict with the history or with an earlier record.
+    /// has none yet), and no record may conflict with the history or with an earlier record (several
+    /// Seconded at one relay parent do not: async backing signs them).
     /// - Returns: how many records were new.
     /// - Throws: ``Failure`` naming the record; storage errors.
     @discardableResult
@@ -99,7 +100,11 @@ public enum SigningHistoryInterchange {
             var known = try JournalTables.signingRecords(in: db).filter { $0.validator == document.validator }
             var added = 0
             for (index, record) in incoming.enumerated() {
-                if let conflict = SigningGuard.conflict(of: record, with: known) {
+                // A record does not say whether its relay parent ran today's rules, where a validator seconds
+                // up to `maxCandidateDepth + 1` candidates: several Seconded at one relay parent are taken
+                // as such (refusing them would only leave the guard knowing less); a Seconded and a Valid
+                // of one candidate, or a statement re-signed, conflict under either rules.
+                if let conflict = SigningGuard.conflict(of: record, with: known, allowsMultipleSeconded: true) {
                     throw Failure(
                         description:
                             "records[\(index)] (\(record.kind) \(record.candidateHash) at relay parent \(record.relayParent), session \(record.sessionIndex)) conflicts with the history: \(conflict)"
