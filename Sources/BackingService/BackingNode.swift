@@ -47,8 +47,7 @@ public final class BackingNode: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try DataDirectory.prepare(configuration.dataDirectory)
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
 
         let registry = PrometheusCollectorRegistry()

@@ -72,6 +72,39 @@ extension CrashTests {
                 end: { try holder.withLock { $0 }?.release() })
         }
 
+        /// A node started on a data directory it cannot write exits 1 at once with a message naming the
+        /// directory and the cause, whether its databases are there already (a file system remounted
+        /// read-only) or not (a folder that cannot be created), instead of failing on an SQLite code.
+        @Test(
+            .enabled(if: SmallDisk.available, "needs root to mount a small tmpfs (CI runs as root)"))
+        func startingOnAReadOnlyDataDirectoryExitsOneNamingTheDirectoryAndTheCause() async throws {
+            let disk = try SmallDisk(megabytes: 16)
+            defer { disk.remove() }
+            let existing = disk.directory.appendingPathComponent("data")
+            let node = BackingdProcess(arguments: ["--dev"], dataDirectory: existing)
+            try await node.start()
+            #expect(await node.stop() == 0)
+            try runCommand("mount", ["-o", "remount,ro", disk.directory.path])
+            for (directory, cause) in [
+                (existing, "is on a read-only file system"),
+                (disk.directory.appendingPathComponent("new"), "cannot be created (Read-only file system)"),
+            ] {
+                let started = ContinuousClock.now
+                var failure: String?
+                do {
+                    try runCommand(
+                        BackingdProcess.executable.path,
+                        ["serve", "--dev", "--listen", "127.0.0.1:0", "--data-dir", directory.path])
+                } catch let error as CommandFailure {
+                    failure = error.description
+                }
+                let message = try #require(failure, "backingd served on a read-only \(directory.path)")
+                #expect(message.contains("exited 1"), "\(message)")
+                #expect(message.contains("data directory \(directory.path): \(cause)"), "\(message)")
+                #expect(ContinuousClock.now - started < .seconds(10))
+            }
+        }
+
         // MARK: The scenario
 
         /// Para 1 at 0x05…: Charlie seconds A, our validator (Alice) attests it and `PUT /v1/validation-code`
