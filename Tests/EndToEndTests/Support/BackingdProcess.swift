@@ -113,6 +113,19 @@ final class BackingdProcess: Sendable {
         var description: String { "backingd did not start:\n\(logs)" }
     }
 
+    /// The running node's process id (`nil` before ``start(listen:timeout:)``).
+    var processIdentifier: Int32? { process.withLock { $0?.processIdentifier } }
+
+    /// The node's resident set size in bytes (`VmRSS` of `/proc/PID/status`), `nil` when it is not running.
+    var residentBytes: Int? {
+        guard let pid = processIdentifier,
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return nil }
+        return kib * 1024
+    }
+
     /// SIGTERM, then waits for a clean exit; returns the exit status.
     @discardableResult
     func stop() async -> Int32 {
