@@ -38,6 +38,20 @@ public struct CurlResponse: Sendable {
     /// The response body.
     public var body: [UInt8]
 
+    /// The media type of `Content-Type` (lowercased, without parameters), `nil` when the header is absent.
+    public var mediaType: String? {
+        headers.last { $0.0.lowercased() == "content-type" }.map {
+            $0.1.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        }
+    }
+
+    /// Whether the body may be read as JSON: `application/json`, a `+json` type, or no `Content-Type`
+    /// at all (a bare tool's answer); a peer that names another type is not guessed at.
+    public var isJSON: Bool {
+        guard let type = mediaType else { return true }
+        return type == "application/json" || type.hasSuffix("+json")
+    }
+
     public init(status: Int, headers: [(String, String)], body: [UInt8]) {
         self.status = status
         self.headers = headers

@@ -44,6 +44,9 @@ public struct HTTPCandidateValidator: CandidateValidator {
         guard (200..<300).contains(response.status) else {
             return .failure("external validator answered HTTP \(response.status)")
         }
+        guard response.isJSON else {
+            return .failure("external validator answered content type \(response.mediaType ?? ""), not JSON")
+        }
         return Self.outcome(of: response.body, request: request)
     }
 

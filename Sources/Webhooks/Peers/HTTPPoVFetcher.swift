@@ -43,6 +43,7 @@ public struct HTTPPoVFetcher: PoVFetcher {
             throw PoVFetchError.transport(error)
         }
         guard response.status == 200 else { throw PoVFetchError.status(response.status) }
+        guard response.isJSON else { throw PoVFetchError.contentType(response.mediaType ?? "") }
         let pov: PoV
         do {
             pov = try JSONInput.decode(PoV.self, from: Data(response.body))
@@ -61,6 +62,8 @@ public enum PoVFetchError: Error, Equatable, CustomStringConvertible {
     case transport(CurlError)
     /// The peer answered with a status other than 200.
     case status(Int)
+    /// The peer named a content type other than JSON.
+    case contentType(String)
     /// The body is not a PoV.
     case malformed(String)
     /// The PoV's hash is not the descriptor's `povHash`.
@@ -71,6 +74,7 @@ public enum PoVFetchError: Error, Equatable, CustomStringConvertible {
         case .unknownPeer(let key): "no peer URL configured for validator \(key)"
         case .transport(let error): "PoV fetch failed: \(error)"
         case .status(let status): "PoV fetch answered HTTP \(status)"
+        case .contentType(let type): "PoV fetch answered content type \(type), not JSON"
         case .malformed(let reason): "PoV fetch answer is no PoV: \(reason)"
         case .hashMismatch(let expected, let actual): "fetched PoV hashes to \(actual), expected \(expected)"
         }

@@ -23,12 +23,27 @@ struct TestResponse: Sendable {
     var body: [UInt8] = []
     /// Never answer; the connection is held until the receiver stops.
     var hang = false
+    /// Answer 200 with a body that never ends, as a hostile peer would (instead of `body`).
+    var stream: HostileBody?
+
+    /// Bodies that never end.
+    enum HostileBody: Sendable {
+        /// Declares a 1 MB JSON body, then sends one byte every `interval`.
+        case drip(Duration)
+        /// A chunked JSON body of 64 KiB chunks, as fast as the client reads.
+        case endless
+    }
 
     static func status(_ status: Int) -> TestResponse { TestResponse(status: status) }
     static func json(_ text: String, status: Int = 200) -> TestResponse {
         TestResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(text.utf8))
     }
     static let hang = TestResponse(status: 0, hang: true)
+    static func hostile(_ body: HostileBody) -> TestResponse { TestResponse(status: 200, stream: body) }
+    /// 302 to `location` (the receiver's own URL makes a loop).
+    static func redirect(to location: String) -> TestResponse {
+        TestResponse(status: 302, headers: [("Location", location)])
+    }
 }
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for tests: records every request and answers from a script.
@@ -44,6 +59,7 @@ final class TestReceiver: Sendable {
         var nextWaiter = 0
         var connections: Set<Int32> = []
         var stopped = false
+        var hostileBytesSent = 0
     }
 
     let port: UInt16
@@ -166,6 +182,10 @@ final class TestReceiver: Sendable {
                 release.wait()
                 return
             }
+            if let stream = response.stream {
+                streamForever(fd, stream)
+                return
+            }
             guard write(fd, response) else { return }
         }
     }
@@ -219,6 +239,42 @@ final class TestReceiver: Sendable {
         buffer.append(contentsOf: chunk[..<count])
         return true
     }
+
+    /// Sends a body that never ends until the client goes away or the receiver stops; counts what went.
+    private func streamForever(_ fd: Int32, _ body: TestResponse.HostileBody) {
+        func sendAll(_ bytes: [UInt8]) -> Bool {
+            var sent = 0
+            while sent < bytes.count {
+                let count = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard count > 0 else { return false }
+                sent += count
+            }
+            state.withLock { $0.hostileBytesSent += bytes.count }
+            return true
+        }
+        switch body {
+        case .drip(let interval):
+            let (seconds, attoseconds) = interval.components
+            let micros = UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+            guard
+                sendAll(
+                    Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{".utf8))
+            else { return }
+            while !state.withLock({ $0.stopped }), sendAll([UInt8(ascii: " ")]) { usleep(micros) }
+        case .endless:
+            guard
+                sendAll(
+                    Array(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+            else { return }
+            let chunk =
+                Array("10000\r\n".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: 0x10000) + Array("\r\n".utf8)
+            while !state.withLock({ $0.stopped }), sendAll(chunk) {}
+        }
+    }
+
+    /// Bytes sent so far in bodies that never end (headers included).
+    var hostileBytesSent: Int { state.withLock { $0.hostileBytesSent } }
 
     private func write(_ fd: Int32, _ response: TestResponse) -> Bool {
         var head = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\n"
