@@ -231,7 +231,7 @@ let package = Package(
             name: "BackingServiceTests",
             dependencies: [
                 "BackingService", "Primitives", "CompactJSON", "HTTPServer", "StatementTable", "Backing", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "Webhooks", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Starts the built `backingd` binary with real HTTP peers, web-hook receivers and SQLite files.
