@@ -12,9 +12,13 @@ enum EventLogTable {
         var logged: [LoggedEvent] = []
         logged.reserveCapacity(events.count)
         for event in events {
-            try insert.execute(arguments: [event.event, Data(event.body), event.createdAt.timeIntervalSince1970])
+            let createdAt = event.createdAt.timeIntervalSince1970
+            try insert.execute(arguments: [event.event, Data(event.body), createdAt])
+            // The time as stored (Unix seconds), so that a live event equals the same event read back.
             logged.append(
-                LoggedEvent(id: db.lastInsertedRowID, event: event.event, body: event.body, createdAt: event.createdAt))
+                LoggedEvent(
+                    id: db.lastInsertedRowID, event: event.event, body: event.body,
+                    createdAt: Date(timeIntervalSince1970: createdAt)))
         }
         return logged
     }
