@@ -1,4 +1,6 @@
 import CMicroHTTPD
+import CShims
+import Glibc
 import Synchronization
 
 /// A response body written over time, e.g. Server-Sent Events: the handler answers with
@@ -7,8 +9,9 @@ import Synchronization
 /// The server pulls the bytes on its libmicrohttpd thread (chunked transfer encoding); when nothing is
 /// buffered it suspends the connection, which a ``send(_:)`` or the end resumes, so an open stream holds a
 /// connection (it counts against ``HTTPServerConfiguration/connectionLimit``) but never a thread. What is
-/// buffered and not yet taken by the socket is bounded by ``capacity``: a send that does not fit closes the
-/// connection instead of buffering more (a client that does not read is dropped, never waited for).
+/// buffered and not yet taken by the socket is bounded by ``capacity`` (or by one send, when the buffer is
+/// empty): ``send(_:)`` closes the connection rather than buffer more (a client that does not read is dropped,
+/// never waited for), ``offer(_:)`` refuses the bytes instead, and ``waitForRoom(_:)`` waits for the client.
 ///
 /// While the connection is suspended MHD does not notice a client that went away; the next send does (a
 /// stream that must notice sends something now and then, like the SSE heartbeat). ``onClose(_:)`` handlers
@@ -22,6 +25,8 @@ public final class HTTPBodyStream: Sendable {
         case queued
         /// They did not fit in ``capacity``: the connection is being closed, nothing more is sent.
         case overflowed
+        /// They did not fit in ``capacity`` and were not taken (``offer(_:)``); the stream goes on.
+        case full
         /// The stream was finished or closed before: nothing is sent.
         case closed
     }
@@ -38,8 +43,9 @@ public final class HTTPBodyStream: Sendable {
         /// How much of `buffer` the connection has taken.
         var taken = 0
         var ending: Ending?
-        /// The connection sending the stream, once the response is queued.
+        /// The connection sending the stream, once the response is queued, and its socket.
         var connection: ConnectionHandle?
+        var socket: Int32 = -1
         /// The reader found nothing to send and suspended the connection; the next change resumes it.
         var suspended = false
         /// The server is done with the stream (or never got it).
@@ -58,9 +64,22 @@ public final class HTTPBodyStream: Sendable {
             connection?.resume()
         }
 
+        /// Ends the connection now. Resuming it is not enough when MHD waits for the client to take what is
+        /// in the socket (a client that does not read): MHD calls the reader only when it can send, so the
+        /// socket is shut down, which MHD sees at once and closes the connection. The socket is still MHD's
+        /// and open: MHD frees the response (which sets `closed`, under the same lock) before it closes it.
+        mutating func abortConnection() {
+            wake()
+            if socket >= 0, !closed { shutdown(socket, Int32(SHUT_RDWR)) }
+        }
+
+        /// Whether `count` more bytes fit: an empty buffer takes any one send, so that a piece larger than the
+        /// capacity can still go out alone.
+        func fits(_ count: Int, capacity: Int) -> Bool { buffered == 0 || buffered + count <= capacity }
+
         /// The room waiter, if the buffer has room for it now.
         mutating func takeRoomWaiterIfRoom(capacity: Int) -> CheckedContinuation<Bool, Never>? {
-            guard let waiter = roomWaiter, buffered == 0 || buffered + waiter.count <= capacity else { return nil }
+            guard let waiter = roomWaiter, fits(waiter.count, capacity: capacity) else { return nil }
             roomWaiter = nil
             return waiter.continuation
         }
@@ -85,11 +104,22 @@ public final class HTTPBodyStream: Sendable {
     public func send(_ bytes: [UInt8]) -> SendResult {
         state.withLock { state in
             guard !state.closed, state.ending == nil else { return .closed }
-            guard state.buffered + bytes.count <= capacity else {
+            guard state.fits(bytes.count, capacity: capacity) else {
                 state.ending = .abort
-                state.wake()
+                state.abortConnection()
                 return .overflowed
             }
+            state.buffer += bytes
+            state.wake()
+            return .queued
+        }
+    }
+
+    /// Queues `bytes` if they fit; otherwise leaves the stream as it is and answers ``SendResult/full``.
+    public func offer(_ bytes: [UInt8]) -> SendResult {
+        state.withLock { state in
+            guard !state.closed, state.ending == nil else { return .closed }
+            guard state.fits(bytes.count, capacity: capacity) else { return .full }
             state.buffer += bytes
             state.wake()
             return .queued
@@ -103,7 +133,7 @@ public final class HTTPBodyStream: Sendable {
         await withCheckedContinuation { continuation in
             let answer = state.withLock { state -> Bool? in
                 if state.closed || state.ending != nil { return false }
-                if state.buffered == 0 || state.buffered + count <= capacity { return true }
+                if state.fits(count, capacity: capacity) { return true }
                 state.roomWaiter = (count, continuation)
                 return nil
             }
@@ -121,7 +151,7 @@ public final class HTTPBodyStream: Sendable {
         let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
             guard !state.closed else { return nil }
             if state.ending != .abort { state.ending = ending }
-            state.wake()
+            if ending == .abort { state.abortConnection() } else { state.wake() }
             defer { state.roomWaiter = nil }
             return state.roomWaiter?.continuation
         }
@@ -142,7 +172,11 @@ public final class HTTPBodyStream: Sendable {
 
     /// Binds the stream to the connection that sends it, before its response is queued.
     func attach(to connection: OpaquePointer) {
-        state.withLock { $0.connection = ConnectionHandle(pointer: connection) }
+        let socket = cshims_mhd_connection_fd(connection)
+        state.withLock { state in
+            state.connection = ConnectionHandle(pointer: connection)
+            state.socket = socket
+        }
     }
 
     /// MHD's content reader, on MHD's thread: copies buffered bytes into `destination`, or ends the body,
@@ -186,6 +220,7 @@ public final class HTTPBodyStream: Sendable {
             state.buffer = []
             state.taken = 0
             state.connection = nil
+            state.socket = -1
             defer {
                 state.closeHandlers = []
                 state.roomWaiter = nil
