@@ -5,8 +5,9 @@ import Webhooks
 
 @testable import BackingService
 
-/// How one `GET /v1/events` stream writes events and treats a client that falls behind (the stream's body
-/// alone, without a server: what a server would send is what its buffer holds).
+/// How one `GET /v1/events` stream writes events and what it does with live events that do not fit in its
+/// client's buffer (the stream's body alone, without a server: what a server would send is what its
+/// buffer holds).
 struct ServerSentEventTests {
     static func event(_ id: Int64, _ name: String = "statement.share", body: String = #"{"a":1}"#) -> LoggedEvent {
         LoggedEvent(id: id, event: name, body: Array(body.utf8), createdAt: Date())
@@ -26,34 +27,40 @@ struct ServerSentEventTests {
         #expect(text == "id: 1\nevent: statement.share\ndata: a\ndata: b\ndata: c\ndata: d\n\n")
     }
 
-    @Test func aLiveStreamSendsOnlyTheNamedEventsOnceAndDropsAClientWhoseBufferIsFull() {
-        let body = HTTPBodyStream(capacity: 400)
-        let stream = EventStream(body: body, names: ["provisioner.backed"], replaying: false)
-        #expect(stream.take([Self.event(1), Self.event(2, "provisioner.backed")]) == .taken)
+    @Test func aLiveStreamSendsOnlyTheNamedEventsOnce() {
+        let body = HTTPBodyStream(capacity: 1 << 16)
+        let stream = EventStream(body: body, names: ["provisioner.backed"], resumingAfter: nil)
+        #expect(stream.take([Self.event(1), Self.event(2, "provisioner.backed")]))
         // A batch seen before (ids up to 2) is not sent again.
-        #expect(stream.take([Self.event(2, "provisioner.backed")]) == .taken)
-        let expected = EventStream.message([Self.event(2, "provisioner.backed")])
-        #expect(body.bufferedByteCount == expected.count)
-        var verdict = EventStream.Verdict.taken
-        var id: Int64 = 3
-        while verdict == .taken, id < 100 {
-            verdict = stream.take([Self.event(id, "provisioner.backed")])
-            id += 1
-        }
-        #expect(verdict == .fellBehind)
-        #expect(body.bufferedByteCount <= 400)
-        #expect(stream.take([Self.event(id, "provisioner.backed")]) == .closed)
+        #expect(stream.take([Self.event(2, "provisioner.backed")]))
+        #expect(body.bufferedByteCount == EventStream.message([Self.event(2, "provisioner.backed")]).count)
+        #expect(stream.isLive)
     }
 
-    @Test func eventsArrivingDuringAReplayWaitInABacklogAsBoundedAsTheBuffer() {
+    @Test func aLiveBatchThatDoesNotFitSwitchesToCatchingUpFromTheLogInsteadOfBufferingMore() {
+        let body = HTTPBodyStream(capacity: 400)
+        let stream = EventStream(body: body, names: nil, resumingAfter: nil)
+        var id: Int64 = 1
+        while stream.isLive, id < 100 {
+            #expect(stream.take([Self.event(id)]))
+            id += 1
+        }
+        #expect(!stream.isLive)
+        #expect(body.bufferedByteCount <= 400)
+        let buffered = body.bufferedByteCount
+        // Later events wait for the catch-up (the log has them); nothing more is buffered for the client.
+        for later in id..<id + 20 { #expect(stream.take([Self.event(later)])) }
+        #expect(body.bufferedByteCount == buffered)
+        #expect(stream.backlogByteCount <= 400)
+    }
+
+    @Test func eventsArrivingWhileCatchingUpWaitInABacklogNoLargerThanTheBuffer() {
         let body = HTTPBodyStream(capacity: 100)
-        let stream = EventStream(body: body, names: nil, replaying: true)
-        var verdicts: [EventStream.Verdict] = []
-        for id in 1...20 { verdicts.append(stream.take([Self.event(Int64(id))])) }
-        // Nothing is sent while replaying; the client is dropped once the backlog passes the buffer's size.
-        #expect(verdicts.prefix(14).allSatisfy { $0 == .taken })
-        #expect(verdicts.contains(.fellBehind))
+        let stream = EventStream(body: body, names: nil, resumingAfter: 0)
+        for id in 1...20 {
+            #expect(stream.take([Self.event(Int64(id))]))
+            #expect(stream.backlogByteCount <= 100)
+        }
         #expect(body.bufferedByteCount == 0)
-        #expect(body.send([1]) == .closed)
     }
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HTTPServer
 import Primitives
+import TestSupport
 import Testing
 import Webhooks
 

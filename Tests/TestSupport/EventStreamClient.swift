@@ -5,17 +5,17 @@ import Synchronization
 /// A `GET /v1/events` client over a plain loopback socket, as `curl -N` or an `EventSource` would be: it
 /// de-chunks the body and parses Server-Sent Events as they arrive. Its blocking reads run on a thread of
 /// its own, never on the Swift concurrency pool.
-final class EventStreamClient: Sendable {
+public final class EventStreamClient: Sendable {
     /// One SSE message.
-    struct Message: Sendable, Equatable, CustomStringConvertible {
-        let id: Int64
-        let event: String
+    public struct Message: Sendable, Equatable, CustomStringConvertible {
+        public let id: Int64
+        public let event: String
         /// The `data:` lines joined with `\n` (one line for every backingd event).
-        let data: String
+        public let data: String
         /// How many `data:` lines the message had.
-        let dataLines: Int
+        public let dataLines: Int
 
-        var description: String { "\(id) \(event)" }
+        public var description: String { "\(id) \(event)" }
     }
 
     private struct Received {
@@ -27,15 +27,15 @@ final class EventStreamClient: Sendable {
         var ended = false
     }
 
-    let status: Int
-    let headers: [String: String]
+    public let status: Int
+    public let headers: [String: String]
     private let socket: Int32
     private let received = Mutex(Received())
 
     /// Connects to `baseURL` (`http://127.0.0.1:PORT`), asks for `target` with `headers`, reads the answer's
     /// head, and from then on reads the stream on its own thread (which holds the client until the stream
     /// ends: ``disconnect()`` when done).
-    init(baseURL: String, target: String = "/v1/events", headers: [String: String] = [:]) async throws {
+    public init(baseURL: String, target: String = "/v1/events", headers: [String: String] = [:]) async throws {
         guard let url = URL(string: baseURL), let port = url.port else { throw ClientError("bad base URL \(baseURL)") }
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
@@ -69,28 +69,34 @@ final class EventStreamClient: Sendable {
     deinit { close(socket) }
 
     /// Closes the connection from the client's side (the server notices at its next write).
-    func disconnect() { shutdown(socket, Int32(SHUT_RDWR)) }
+    public func disconnect() { shutdown(socket, Int32(SHUT_RDWR)) }
 
-    var messages: [Message] { received.withLock { $0.messages } }
-    var comments: [String] { received.withLock { $0.comments } }
-    var ended: Bool { received.withLock { $0.ended } }
+    public var messages: [Message] { received.withLock { $0.messages } }
+    public var comments: [String] { received.withLock { $0.comments } }
+    public var ended: Bool { received.withLock { $0.ended } }
     /// The last id received (what `Last-Event-ID` resumes after).
-    var lastID: Int64? { messages.last?.id }
+    public var lastID: Int64? { messages.last?.id }
 
     /// Waits until at least `count` messages arrived (or `timeout` passed); returns them all.
-    func waitForMessages(_ count: Int, timeout: Duration = .seconds(20)) async -> [Message] {
-        _ = await eventually(within: timeout) { self.messages.count >= count || self.ended }
+    public func waitForMessages(_ count: Int, timeout: Duration = .seconds(20)) async -> [Message] {
+        _ = await waitUntil(timeout: timeout) { $0.count >= count || self.ended }
         return messages
     }
 
-    /// Waits until `condition` holds of the messages (or `timeout` passed); says whether it does.
-    func waitUntil(timeout: Duration = .seconds(20), _ condition: @escaping ([Message]) -> Bool) async -> Bool {
-        await eventually(within: timeout) { condition(self.messages) }
+    /// Waits until `condition` holds of the messages (or `timeout` passed, or the test is cancelled); says
+    /// whether it does.
+    public func waitUntil(timeout: Duration = .seconds(20), _ condition: ([Message]) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !condition(messages) {
+            guard ContinuousClock.now < deadline else { return false }
+            do { try await Task.sleep(for: .milliseconds(5)) } catch { return condition(messages) }
+        }
+        return true
     }
 
-    struct ClientError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    public struct ClientError: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
     }
 
     // MARK: - Reading (on the client's thread)

@@ -7,10 +7,13 @@ import Webhooks
 /// The open `GET /v1/events` streams (contract §8.27): each replays the event log after the client's last
 /// id, then follows the outbox's live feed, as Server-Sent Events, with a heartbeat comment between.
 ///
-/// Nothing here blocks a thread or polls SQLite per client: live events are pushed by the outbox's commit
-/// callback into each stream's bounded buffer (``HTTPBodyStream``); the log is read only to replay, in
-/// pages, waiting for a slow client to take each page. A client whose buffer is full when a live event or a
-/// heartbeat comes is dropped (its connection closed; it may reconnect with its last id).
+/// Nothing here blocks a thread or polls SQLite per client per event: live events are pushed by the
+/// outbox's commit callback into each stream's bounded buffer (``HTTPBodyStream``, 1 MiB). The log is read
+/// to replay after a client's last id, and whenever a live batch does not fit in a client's buffer (a
+/// burst larger than the buffer, or a slow reader): the stream then catches up from the log, page by page,
+/// waiting for the client to take each, and goes live again; memory per client stays bounded either way.
+/// A client that takes nothing for ``Settings/stallLimit`` while bytes wait for room is disconnected
+/// (counted in `backingd_event_stream_clients_dropped_total`); it may reconnect with its last id.
 ///
 /// Each stream holds one connection of the server's connection limit (and no thread): at most
 /// ``Settings/limit`` streams are open at once, so that streams can never take every connection from the
@@ -19,8 +22,10 @@ final class EventStreams: Sendable {
     struct Settings: Sendable {
         /// Time between two heartbeat comments (15 s; shorter in tests).
         var heartbeat: Duration = .seconds(15)
-        /// The most bytes buffered for one client, live events waiting for a replay included.
+        /// The most bytes buffered for one client, and the most live events kept while it catches up.
         var bufferCapacity = 1 << 20
+        /// How long a client may take nothing while bytes wait for room in its buffer.
+        var stallLimit: Duration = .seconds(30)
         /// The most streams open at once.
         var limit = 1024
         /// Events read from the log per query while replaying.
@@ -56,36 +61,47 @@ final class EventStreams: Sendable {
         }
         openGauge.record(opened)
         let body = HTTPBodyStream(capacity: settings.bufferCapacity)
-        let stream = EventStream(body: body, names: names, replaying: lastEventID != nil)
-        let subscription = outbox.eventFeed.subscribe { [weak self] events in
-            let verdict = stream.take(events)
-            if verdict == .fellBehind { self?.drop(stream, reason: "live events") }
-            return verdict == .taken
+        let stream = EventStream(body: body, names: names, resumingAfter: lastEventID)
+        let subscription = outbox.eventFeed.subscribe { events in stream.take(events) }
+        let ticker = Task { [settings] in
+            while true {
+                do { try await Task.sleep(for: settings.heartbeat) } catch { return }
+                stream.wake(.heartbeat)
+            }
         }
         let feeder = Task { [outbox, settings] in
-            if let lastEventID {
-                do {
-                    try await stream.replay(after: lastEventID, from: outbox, page: settings.replayPage)
-                } catch {
-                    self.logger.error("cannot replay the event log", metadata: ["error": "\(error)"])
-                    body.abort()
-                    return
+            for await wake in stream.wakes {
+                let outcome: EventStream.Delivery
+                switch wake {
+                case .catchUp:
+                    do {
+                        outcome = try await stream.catchUp(
+                            from: outbox, page: settings.replayPage, stallLimit: settings.stallLimit)
+                    } catch {
+                        self.logger.error("cannot read the event log", metadata: ["error": "\(error)"])
+                        body.abort()
+                        return
+                    }
+                case .heartbeat:
+                    outcome = await stream.deliver(EventStream.heartbeat, stallLimit: settings.stallLimit)
                 }
-            }
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: settings.heartbeat) } catch { return }
-                switch body.send(EventStream.heartbeat) {
-                case .queued: continue
-                case .overflowed:
-                    self.drop(stream, reason: "a heartbeat")
-                    return
+                switch outcome {
+                case .sent: continue
                 case .closed: return
+                case .stalled:
+                    self.dropped.increment()
+                    self.logger.warning(
+                        "event stream client took nothing for \(settings.stallLimit); disconnected",
+                        metadata: ["buffered": "\(body.bufferedByteCount)"])
+                    return
                 }
             }
         }
         body.onClose { [weak self] in
             subscription.cancel()
+            ticker.cancel()
             feeder.cancel()
+            stream.endWakes()
             guard let self else { return }
             self.openGauge.record(self.openCount.subtract(1, ordering: .relaxed).newValue)
         }
@@ -96,14 +112,6 @@ final class EventStreams: Sendable {
                 // Reverse proxies (nginx) would otherwise hold the events back to fill their buffers.
                 "X-Accel-Buffering": "no",
             ])
-    }
-
-    /// Counts and logs a client dropped for falling behind (its connection is being closed).
-    private func drop(_ stream: EventStream, reason: String) {
-        dropped.increment()
-        logger.warning(
-            "event stream client fell behind; disconnected",
-            metadata: ["buffered": "\(stream.body.bufferedByteCount)", "while": "\(reason)"])
     }
 }
 
@@ -116,25 +124,36 @@ struct EventStreamsFull: HTTPError {
     var headers: HTTPHeaders { ["Retry-After": "5"] }
 }
 
-/// One client's stream: its filter, and whether it still replays the log (live events wait in a backlog
-/// meanwhile) or follows the live feed.
+/// One client's stream: its filter, and whether it follows the live feed or catches up from the log (live
+/// events then wait in a bounded backlog, or are read from the log again when they overflowed it).
 final class EventStream: Sendable {
-    /// What the stream did with a batch of live events.
-    enum Verdict: Equatable {
-        case taken
-        /// Its buffer (or backlog) is full: the client is being disconnected.
-        case fellBehind
-        /// The client is gone.
+    /// Work for the stream's feeder task.
+    enum Wake: Sendable {
+        /// Send the logged events after the last one sent, then go live.
+        case catchUp
+        case heartbeat
+    }
+
+    /// How a send to the client ended.
+    enum Delivery: Equatable {
+        case sent
+        /// The client is gone (or the stream ended).
         case closed
+        /// The client took nothing for the stall limit: the connection is being closed.
+        case stalled
     }
 
     private struct State {
-        var replaying: Bool
-        /// Live events (already filtered) that came during the replay.
+        /// Live events go straight to the client; otherwise the feeder catches up from the log.
+        var live: Bool
+        /// Live events (already filtered) that came while catching up.
         var backlog: [LoggedEvent] = []
         var backlogBytes = 0
-        /// The last id sent or skipped: live events up to it were in the replay.
-        var lastID: Int64 = 0
+        /// The backlog overflowed and was emptied since the log was last read: the log is read again (it
+        /// has those events) before the stream goes live.
+        var backlogIncomplete = false
+        /// The last id sent to the client (or skipped by the filter).
+        var lastID: Int64
     }
 
     static let heartbeat = Array(": heartbeat\n\n".utf8)
@@ -142,77 +161,146 @@ final class EventStream: Sendable {
     let body: HTTPBodyStream
     private let names: Set<String>?
     private let state: Mutex<State>
+    /// What the feeder task has to do, in order.
+    let wakes: AsyncStream<Wake>
+    private let wakeContinuation: AsyncStream<Wake>.Continuation
 
-    init(body: HTTPBodyStream, names: Set<String>?, replaying: Bool) {
+    /// - Parameter resumingAfter: the client's last id: the stream starts by catching up after it; `nil`
+    ///   starts live.
+    init(body: HTTPBodyStream, names: Set<String>?, resumingAfter: Int64?) {
         self.body = body
         self.names = names
-        state = Mutex(State(replaying: replaying))
+        state = Mutex(State(live: resumingAfter == nil, lastID: resumingAfter ?? 0))
+        (wakes, wakeContinuation) = AsyncStream.makeStream(of: Wake.self)
+        if resumingAfter != nil { wakeContinuation.yield(.catchUp) }
     }
 
-    /// The broadcaster's sink: sends the wanted events at once when live, or keeps them for after the
-    /// replay. Runs under the outbox's writer, so quickly.
-    func take(_ events: [LoggedEvent]) -> Verdict {
+    /// Gives the feeder task work (from any thread; never blocks).
+    func wake(_ wake: Wake) { wakeContinuation.yield(wake) }
+
+    /// Ends the feeder task's loop.
+    func endWakes() { wakeContinuation.finish() }
+
+    /// Whether live events go straight to the client now.
+    var isLive: Bool { state.withLock { $0.live } }
+
+    /// The bytes of live events kept while catching up.
+    var backlogByteCount: Int { state.withLock { $0.backlogBytes } }
+
+    /// The broadcaster's sink (it runs under the outbox's writer, so quickly): sends the wanted events at
+    /// once when live and they fit; if they do not fit, switches to catching up from the log (which has
+    /// them) rather than buffer more. Returns `false` once the client is gone, which ends the subscription.
+    func take(_ events: [LoggedEvent]) -> Bool {
         state.withLock { state in
-            if body.isClosed { return .closed }
+            if body.isClosed { return false }
             let wanted = names.map { names in events.filter { names.contains($0.event) } } ?? events
-            if state.replaying {
+            guard state.live else {
                 state.backlog += wanted
                 state.backlogBytes += wanted.reduce(0) { $0 + $1.body.count }
-                guard state.backlogBytes <= body.capacity else {
-                    body.abort()
-                    return .fellBehind
-                }
-                return .taken
-            }
-            let fresh = wanted.filter { $0.id > state.lastID }
-            guard let last = fresh.last else { return .taken }
-            state.lastID = last.id
-            switch body.send(Self.message(fresh)) {
-            case .queued: return .taken
-            case .overflowed: return .fellBehind
-            case .closed: return .closed
-            }
-        }
-    }
-
-    /// Sends the logged events after `id`, page by page (waiting for the client to take each), then the
-    /// live events that came meanwhile and were not in it, and switches to live: every event once, in order.
-    func replay(after id: Int64, from outbox: WebhookOutbox, page: Int) async throws {
-        var last = id
-        while true {
-            let events = try await outbox.events(after: last, names: names, limit: page)
-            guard let newest = events.last else { break }
-            guard await send(events) else { return }
-            last = newest.id
-            if events.count < page { break }
-        }
-        while true {
-            let backlog = state.withLock { state -> [LoggedEvent]? in
-                guard !state.backlog.isEmpty else {
-                    state.replaying = false
-                    state.lastID = max(state.lastID, last)
-                    return nil
-                }
-                defer {
+                if state.backlogBytes > body.capacity {
                     state.backlog = []
                     state.backlogBytes = 0
+                    state.backlogIncomplete = true
                 }
-                return state.backlog
+                return true
             }
-            guard let backlog else { return }
-            let fresh = backlog.filter { $0.id > last }
-            if let newest = fresh.last {
-                guard await send(fresh) else { return }
-                last = newest.id
+            let fresh = wanted.filter { $0.id > state.lastID }
+            guard let last = fresh.last else { return true }
+            switch body.offer(Self.message(fresh)) {
+            case .queued:
+                state.lastID = last.id
+                return true
+            case .full:
+                state.live = false
+                state.backlog = []
+                state.backlogBytes = 0
+                state.backlogIncomplete = false
+                wakeContinuation.yield(.catchUp)
+                return true
+            case .closed, .overflowed:
+                return false
             }
         }
     }
 
-    /// Sends `events` once the client has room for them; `false` once the stream is closed.
-    private func send(_ events: [LoggedEvent]) async -> Bool {
-        let bytes = Self.message(events)
-        guard await body.waitForRoom(bytes.count) else { return false }
-        return body.send(bytes) == .queued
+    /// Sends the logged events after the last one sent, page by page (waiting for the client to take
+    /// each), then the live events that came meanwhile and were not in them, and goes live: every event
+    /// once, in order. Does nothing when the stream is live already.
+    /// - Throws: GRDB's errors when the log cannot be read.
+    func catchUp(from outbox: WebhookOutbox, page: Int, stallLimit: Duration) async throws -> Delivery {
+        guard var last = state.withLock({ $0.live ? nil : $0.lastID }) else { return .sent }
+        enum Next {
+            case readLog
+            case send([LoggedEvent])
+            case live
+        }
+        readingTheLog: while true {
+            while true {
+                let events = try await outbox.events(after: last, names: names, limit: page)
+                guard let newest = events.last else { break }
+                let delivery = await deliver(Self.message(events), stallLimit: stallLimit)
+                guard delivery == .sent else { return delivery }
+                last = newest.id
+                state.withLock { $0.lastID = last }
+                if events.count < page { break }
+            }
+            while true {
+                let next = state.withLock { state -> Next in
+                    if state.backlogIncomplete {
+                        state.backlogIncomplete = false
+                        return .readLog
+                    }
+                    guard !state.backlog.isEmpty else {
+                        state.live = true
+                        return .live
+                    }
+                    defer {
+                        state.backlog = []
+                        state.backlogBytes = 0
+                    }
+                    return .send(state.backlog)
+                }
+                switch next {
+                case .live: return .sent
+                case .readLog: continue readingTheLog
+                case .send(let backlog):
+                    let fresh = backlog.filter { $0.id > last }
+                    guard let newest = fresh.last else { continue }
+                    let delivery = await deliver(Self.message(fresh), stallLimit: stallLimit)
+                    guard delivery == .sent else { return delivery }
+                    last = newest.id
+                    state.withLock { $0.lastID = last }
+                }
+            }
+        }
+    }
+
+    /// Sends `bytes` once the client has room for them, waiting at most `stallLimit` for the client to take
+    /// what is buffered; past it the connection is closed.
+    func deliver(_ bytes: [UInt8], stallLimit: Duration) async -> Delivery {
+        while true {
+            switch body.offer(bytes) {
+            case .queued: return .sent
+            case .closed, .overflowed: return .closed
+            case .full: break
+            }
+            let room = await withTaskGroup(of: Bool?.self) { group -> Bool? in
+                group.addTask { await self.body.waitForRoom(bytes.count) }
+                group.addTask {
+                    do { try await Task.sleep(for: stallLimit) } catch { return true }
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                if first == nil {
+                    // Stalled: closing the stream also ends the wait for room.
+                    body.abort()
+                }
+                group.cancelAll()
+                return first
+            }
+            guard let room else { return .stalled }
+            guard room else { return .closed }
+        }
     }
 
     /// `events` as Server-Sent Events: `id:`, `event:`, then the body as `data:`. The bodies are compact
