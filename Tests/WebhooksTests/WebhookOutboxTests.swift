@@ -109,15 +109,17 @@ struct WebhookOutboxTests {
     }
 
     @Test func unreachableReceiverIsRetriedUntilItComesUp() async throws {
-        let placeholder = try TestReceiver()
-        let port = placeholder.port
-        placeholder.stop()
+        // Held, not listening: refused until the receiver starts on it (a freed port could go to another
+        // test's receiver, which would take the delivery).
+        let reservation = try PortReservation()
+        let port = reservation.port
         let outbox = try outbox(configuration(["availability.stored=http://127.0.0.1:\(port)/"]))
         outbox.start()
 
         outbox.submit([Messages.numbered(1)])
         await outbox.waitForUpdates(atLeast: 1)  // one failed attempt recorded
         let failed = try #require(try await outbox.deliveries(status: .pending, limit: 1).first)
+        reservation.release()
         let receiver = try TestReceiver(port: port)
         defer { receiver.stop() }
         let request = try #require(await receiver.waitForRequests(1).first)
