@@ -127,11 +127,13 @@ public struct ProspectiveParachainsView: Sendable {
                 state: .seconded)
         else { return false }
         var added = false
-        for relayParent in chains.keys {
-            guard var chain = chains[relayParent]?[para] else { continue }
+        // Safe because: `addSeconded` changes nothing when it throws.
+        for relayParent in Array(chains.keys) {
             do throws(FragmentChainError) {
-                try chain.addSeconded(entry)
-                chains[relayParent]?[para] = chain
+                let introduce = { (chain: inout FragmentChain) throws(FragmentChainError) in
+                    try chain.addSeconded(entry)
+                }
+                guard try Self.modifyChain(of: para, at: relayParent, in: &chains, introduce) else { continue }
                 added = true
             } catch {
                 if error == .candidateAlreadyKnown { added = true }
@@ -142,11 +144,25 @@ public struct ProspectiveParachainsView: Sendable {
 
     /// A candidate was backed (`CandidateBacked`): every chain of its para takes note.
     public mutating func candidateBacked(para: ParaId, candidateHash: CandidateHash) {
-        for relayParent in chains.keys {
-            guard var chain = chains[relayParent]?[para] else { continue }
-            chain.candidateBacked(candidateHash)
-            chains[relayParent]?[para] = chain
+        for relayParent in Array(chains.keys) {
+            Self.modifyChain(of: para, at: relayParent, in: &chains) { $0.candidateBacked(candidateHash) }
         }
+    }
+
+    /// Changes one para's chain at one relay parent in place. Why: iterating `chains.keys` while writing
+    /// into `chains`, or changing a copy of a chain and writing it back, made every backing copy the
+    /// relay parent's whole `[ParaId: FragmentChain]` (100 chains) — a third of a batch import's time.
+    /// The chain is taken out of its dictionary while it changes, so nothing else holds its storage.
+    /// - Returns: whether the para has a chain there.
+    @discardableResult
+    private static func modifyChain<Failure: Error>(
+        of para: ParaId, at relayParent: Hash, in chains: inout [Hash: [ParaId: FragmentChain]],
+        _ change: (inout FragmentChain) throws(Failure) -> Void
+    ) throws(Failure) -> Bool {
+        guard var chain = chains[relayParent]?.removeValue(forKey: para) else { return false }
+        defer { chains[relayParent]?[para] = chain }
+        try change(&chain)
+        return true
     }
 
     /// The active leaves (only `leaf`, when given) under which the candidate could be part of its para's
