@@ -232,8 +232,7 @@ let package = Package(
             name: "BackingServiceTests",
             dependencies: [
                 "BackingService", "Primitives", "CompactJSON", "HTTPServer", "StatementTable", "Backing", "TestSupport",
-                "Webhooks", .product(name: "Logging", package: "swift-log"),
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Starts the built `backingd` binary with real HTTP peers, web-hook receivers and SQLite files.
