@@ -42,10 +42,19 @@ enum StatementBatchDecoding {
             statements += part
         }
         var validationData: [PersistedValidationData]?
-        if let range = parts.persistedValidationData {
-            // A malformed list goes to the whole-body decoder, which names the field.
-            guard let list = try? JSONDecoder().decode([PersistedValidationData].self, from: Data(body[range]))
-            else { return nil }
+        if let elements = parts.persistedValidationData {
+            // Spread over the cores like the statements (a Seconded's data costs about what it does to
+            // decode); a malformed entry goes to the whole-body decoder, which names the field.
+            let decoded = await inConcurrentParts(elements, minimumPart: 16) { ranges in
+                let decoder = JSONDecoder()
+                return try? ranges.map { try decoder.decode(PersistedValidationData.self, from: Data(body[$0])) }
+            }
+            var list: [PersistedValidationData] = []
+            list.reserveCapacity(elements.count)
+            for part in decoded {
+                guard let part else { return nil }
+                list += part
+            }
             validationData = list
         }
         return StatementBatchRequest(
@@ -60,7 +69,8 @@ struct BatchBodyScanner {
     struct Parts {
         var relayParent: Range<Int>
         var entries: [Range<Int>]
-        var persistedValidationData: Range<Int>?
+        /// The elements of `persistedValidationData`, when it is given.
+        var persistedValidationData: [Range<Int>]?
     }
 
     private let bytes: [UInt8]
@@ -71,7 +81,7 @@ struct BatchBodyScanner {
     mutating func scan() -> Parts? {
         var relayParent: Range<Int>?
         var entries: [Range<Int>]?
-        var validationData: Range<Int>?
+        var validationData: [Range<Int>]?
         guard consume(UInt8(ascii: "{")) else { return nil }
         if consume(UInt8(ascii: "}")) { return nil }
         repeat {
@@ -85,8 +95,8 @@ struct BatchBodyScanner {
                 guard entries == nil, let elements = arrayElements() else { return nil }
                 entries = elements
             case "persistedValidationData":
-                guard validationData == nil, let range = skipValue() else { return nil }
-                validationData = range
+                guard validationData == nil, let elements = arrayElements() else { return nil }
+                validationData = elements
             default:
                 // Another key: the whole-body decoder ignores it, but only once it has parsed its value.
                 return nil
