@@ -48,28 +48,49 @@ struct Provisioner: Sendable {
         for seconding in secondings {
             let hash = seconding.candidateHash
             let backedOn = sets.filter { $0?.contains(hash) ?? false }.count
-            let candidate = first.first { $0.candidate.hash == hash }?.candidate
-            let backed = backedOn == nodes.count && backedAt[hash] != nil && candidate != nil
-            if backed, let candidate { included.append(candidate) }
-            let votes = states.first.flatMap { $0 }?.candidates.first { $0.candidateHash == hash }?.validityVotes ?? 0
-            let problem: String? =
-                if !seconding.accepted { "not accepted: \(seconding.reason ?? "?")" } else if backed { nil } else {
-                    "backed on \(backedOn)/\(nodes.count) nodes by the deadline, \(votes) votes"
-                }
-            var para = BlockReport.Para(
-                paraId: seconding.paraId, group: groups[seconding.paraId] ?? [], seconder: seconding.seconder,
-                candidateHash: hash, backed: backed, backedOn: backedOn, votes: votes,
-                latencyMs: backed ? backedAt[hash].map { Self.milliseconds($0 - seconding.at) } : nil,
-                newHead: backed ? candidate?.commitments.headData : nil, problem: problem)
-            para.coreIndex = first.first { $0.candidate.hash == hash }?.coreIndex
-            paras.append(para)
+            let chosen = first.first { $0.candidate.hash == hash }
+            let backed = backedOn == nodes.count && backedAt[hash] != nil && chosen != nil
+            if backed, let chosen { included.append(chosen.candidate) }
+            paras.append(
+                paraReport(
+                    seconding, group: groups[seconding.paraId] ?? [], chosen: chosen, backed: backed,
+                    shortfall: "backed on \(backedOn)/\(nodes.count)", backedOn: backedOn, backedAt: backedAt,
+                    states: states))
         }
-        let firstState = states.first.flatMap { $0 }
-        let report = BlockReport(
-            number: leaf.number, hash: leaf.hash, paras: paras, nodesAgree: agree,
-            statements: firstState?.candidates.reduce(0) { $0 + $1.validityVotes } ?? 0,
+        return Settlement(
+            report: blockReport(leaf, paras: paras, nodesAgree: agree, states: states), included: included)
+    }
+
+    /// One seconding's line of the block report: backed or why not, votes (on the first node), latency,
+    /// the new head and the core. - Parameter shortfall: how far it got, when not backed.
+    private func paraReport(
+        _ seconding: Collators.Seconding, group: [ValidatorIndex], chosen: BackedCandidate?, backed: Bool,
+        shortfall: String, backedOn: Int, backedAt: [CandidateHash: ContinuousClock.Instant], states: [LeafState?]
+    ) -> BlockReport.Para {
+        let hash = seconding.candidateHash
+        let votes = states.first.flatMap { $0 }?.candidates.first { $0.candidateHash == hash }?.validityVotes ?? 0
+        let problem: String? =
+            if !seconding.accepted { "not accepted: \(seconding.reason ?? "?")" } else if backed { nil } else {
+                "\(shortfall) nodes by the deadline, \(votes) votes"
+            }
+        var para = BlockReport.Para(
+            paraId: seconding.paraId, group: group, seconder: seconding.seconder, candidateHash: hash, backed: backed,
+            backedOn: backedOn, votes: votes,
+            latencyMs: backed ? backedAt[hash].map { Self.milliseconds($0 - seconding.at) } : nil,
+            newHead: backed ? chosen?.candidate.commitments.headData : nil, problem: problem)
+        para.coreIndex = chosen?.coreIndex
+        return para
+    }
+
+    /// The block's report: its paras, whether the nodes agreed, the first node's statements and every
+    /// node's misbehaviour reports.
+    private func blockReport(_ leaf: Leaf, paras: [BlockReport.Para], nodesAgree: Bool, states: [LeafState?])
+        -> BlockReport
+    {
+        BlockReport(
+            number: leaf.number, hash: leaf.hash, paras: paras, nodesAgree: nodesAgree,
+            statements: states.first.flatMap { $0 }?.candidates.reduce(0) { $0 + $1.validityVotes } ?? 0,
             misbehaviours: states.reduce(0) { $0 + ($1?.misbehaviours.count ?? 0) })
-        return Settlement(report: report, included: included)
     }
 
     /// Polls the leaf's state on every node until each of `expected` is backed on all of them, or until
@@ -124,31 +145,17 @@ struct Provisioner: Sendable {
                 (answer[para] ?? []).map(\.candidate.hash) == (chains[para] ?? []).map(\.candidate.hash)
             }
         }
-        let firstState = states.first.flatMap { $0 }
-        var paras: [BlockReport.Para] = []
-        for seconding in secondings {
+        let paras = secondings.map { seconding in
             let hash = seconding.candidateHash
+            let chosen = chains[seconding.paraId]?.first { $0.candidate.hash == hash }
             let backedOn = answers.filter { $0?[seconding.paraId]?.contains { $0.candidate.hash == hash } ?? false }
                 .count
-            let chosen = chains[seconding.paraId]?.first { $0.candidate.hash == hash }
-            let backed = chosen != nil && backedAt[hash] != nil
-            let votes = firstState?.candidates.first { $0.candidateHash == hash }?.validityVotes ?? 0
-            let problem: String? =
-                if !seconding.accepted { "not accepted: \(seconding.reason ?? "?")" } else if backed { nil } else {
-                    "backable on \(backedOn)/\(nodes.count) nodes by the deadline, \(votes) votes"
-                }
-            var para = BlockReport.Para(
-                paraId: seconding.paraId, group: groups[hash] ?? [], seconder: seconding.seconder,
-                candidateHash: hash, backed: backed, backedOn: backedOn, votes: votes,
-                latencyMs: backed ? backedAt[hash].map { Self.milliseconds($0 - seconding.at) } : nil,
-                newHead: backed ? chosen?.candidate.commitments.headData : nil, problem: problem)
-            para.coreIndex = chosen?.coreIndex
-            paras.append(para)
+            return paraReport(
+                seconding, group: groups[hash] ?? [], chosen: chosen, backed: chosen != nil && backedAt[hash] != nil,
+                shortfall: "backable on \(backedOn)/\(nodes.count)", backedOn: backedOn, backedAt: backedAt,
+                states: states)
         }
-        var report = BlockReport(
-            number: leaf.number, hash: leaf.hash, paras: paras, nodesAgree: agree,
-            statements: firstState?.candidates.reduce(0) { $0 + $1.validityVotes } ?? 0,
-            misbehaviours: states.reduce(0) { $0 + ($1?.misbehaviours.count ?? 0) })
+        var report = blockReport(leaf, paras: paras, nodesAgree: agree, states: states)
         report.chains = wants.keys.sorted().map { para in
             let included = leaf.paraBackingState[para]?.constraints.constraints.requiredParent
             return BlockReport.Chain(

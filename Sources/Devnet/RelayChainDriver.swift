@@ -65,39 +65,45 @@ extension Devnet {
             // Backing must settle within the block (a real block author has the same deadline).
             let deadline = start + configuration.blockTime * 0.8
 
+            let report: BlockReport
             if configuration.asyncBacking {
                 let settlement = try await asyncBlock(
                     leaf, chain: chain, collators: &collators, provisioner: provisioner, deadline: deadline)
                 chain.enact(settlement.chains)
                 for (para, backed) in settlement.chains { collators.advance(para, to: backed, at: leaf.number) }
-                record(settlement.report)
-                onBlock(settlement.report)
-                produced += 1
-                if let blocks = configuration.blocks, produced >= blocks { break }
-                do { try await Task.sleep(until: start + configuration.blockTime, clock: .continuous) } catch { break }
-                continue
+                report = settlement.report
+            } else {
+                let settlement = try await block(
+                    leaf, chain: chain, collators: &collators, provisioner: provisioner, deadline: deadline)
+                for candidate in settlement.included { collators.include(candidate) }
+                report = settlement.report
             }
-
-            var groups: [ParaId: [ValidatorIndex]] = [:]
-            var handouts: [(AdderCollator.Collation, Int)] = []
-            for (core, paraId) in paraIds.enumerated() {
-                let group = chain.group(forCore: core, at: leaf.number)
-                groups[paraId] = group
-                // The collator picks a different member of the group each block, so every node seconds.
-                let seconder = Int(group[Int(leaf.number) % group.count].rawValue)
-                handouts.append((try collators.collate(paraId, on: leaf), seconder))
-            }
-            let secondings = await Self.second(handouts, urls: urls, client: client)
-            let settlement = await provisioner.settle(
-                leaf: leaf, secondings: secondings, groups: groups, deadline: deadline)
-            for candidate in settlement.included { collators.include(candidate) }
-            record(settlement.report)
-            onBlock(settlement.report)
+            record(report)
+            onBlock(report)
 
             produced += 1
             if let blocks = configuration.blocks, produced >= blocks { break }
             do { try await Task.sleep(until: start + configuration.blockTime, clock: .continuous) } catch { break }
         }
+    }
+
+    /// One block under v0.9.12 rules: each para's collator builds on the included head, the candidate is
+    /// handed to a member of its core's group, and the block author includes what every node backed.
+    private func block(
+        _ leaf: Leaf, chain: RelayChain, collators: inout Collators, provisioner: Provisioner,
+        deadline: ContinuousClock.Instant
+    ) async throws -> Provisioner.Settlement {
+        var groups: [ParaId: [ValidatorIndex]] = [:]
+        var handouts: [(AdderCollator.Collation, Int)] = []
+        for (core, paraId) in chain.paraIds.enumerated() {
+            let group = chain.group(forCore: core, at: leaf.number)
+            groups[paraId] = group
+            // The collator picks a different member of the group each block, so every node seconds.
+            let seconder = Int(group[Int(leaf.number) % group.count].rawValue)
+            handouts.append((try collators.collate(paraId, on: leaf), seconder))
+        }
+        let secondings = await Self.second(handouts, urls: urls, client: client)
+        return await provisioner.settle(leaf: leaf, secondings: secondings, groups: groups, deadline: deadline)
     }
 
     /// One block under asynchronous backing: each para's collator builds a chain on its newest backed
