@@ -8,7 +8,7 @@ CONFIG ?= release
 PREFIX ?= /usr/local
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run install bin-dir walkthrough devnet dashboard-check test erasure-differential fuzz bench oracle format lint clean
+.PHONY: deps build release run install bin-dir walkthrough api-fuzz devnet dashboard-check test erasure-differential fuzz bench oracle format lint clean
 
 ## Install the missing apt packages (runs apt-get only when something is missing).
 deps:
@@ -65,9 +65,14 @@ test: deps
 	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--async-backing DASHBOARD_PNG=dashboard-async.png bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) bash scripts/walkthrough.sh
+	SWIFT=$(SWIFT) bash scripts/api-fuzz.sh
 	$(SWIFT) test --skip-build --skip CrashTests --skip DevnetTests --skip MemoryBudgetTests
 	$(SWIFT) test --skip-build --filter 'DevnetTests|MemoryBudgetTests'
 	$(SWIFT) test --skip-build --filter CrashTests
+
+## schemathesis (own virtualenv .venv-schemathesis/) with every check over the served openapi.yaml (part of `make test`).
+api-fuzz: deps
+	SWIFT=$(SWIFT) bash scripts/api-fuzz.sh
 
 ## Our erasure-coding chunks against the PyPI encoder reed-solomon-leopard (own virtualenv .venv-erasure/).
 erasure-differential: deps

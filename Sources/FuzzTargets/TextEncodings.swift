@@ -11,8 +11,9 @@ public enum TextEncodings {
         let text = String(decoding: data, as: UTF8.self)
 
         if let bytes = Hex.decode(text) {
-            let digits = text.hasPrefix("0x") || text.hasPrefix("0X") ? text.dropFirst(2) : Substring(text)
-            precondition(Hex.encode(bytes) == "0x" + digits.lowercased(), "hex does not re-encode to its input")
+            precondition(text.hasPrefix("0x") || text.hasPrefix("0X"), "hex without its 0x prefix was accepted")
+            precondition(
+                Hex.encode(bytes) == "0x" + text.dropFirst(2).lowercased(), "hex does not re-encode to its input")
         }
 
         if let bytes = Base58.decode(text) {

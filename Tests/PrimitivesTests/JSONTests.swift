@@ -70,6 +70,31 @@ struct JSONTests {
         #expect(error(badAddress)?.field == "candidate.descriptor.collator")
     }
 
+    /// The contract and openapi.yaml document `0x` hex; bare digits (or an empty string) are refused by field
+    /// name instead of being read as bytes, whether the field is a hash, variable-length bytes or a bit vector.
+    @Test func hexWithoutItsPrefixIsRefusedByFieldName() {
+        func error(_ json: String) -> JSONInputError? {
+            do {
+                _ = try JSONInput.decode(SecondRequest.self, from: Self.request(descriptor: json))
+                return nil
+            } catch { return error }
+        }
+        let bareHash = Self.descriptorJSON.replacingOccurrences(
+            of: "0x\(String(repeating: "04", count: 32))", with: String(repeating: "04", count: 32))
+        #expect(
+            error(bareHash)
+                == JSONInputError(field: "candidate.descriptor.paraHead", reason: "expected 0x-prefixed hex"))
+        let upperPrefix = Self.descriptorJSON.replacingOccurrences(
+            of: "0x\(String(repeating: "04", count: 32))", with: "0X\(String(repeating: "04", count: 32))")
+        #expect(error(upperPrefix) == nil)
+        #expect(Hex.decode("") == nil)
+        #expect(Hex.decode("0x") == [])
+        #expect(Hex.decode("abcd") == nil)
+        #expect(Hex.decodeDigits("abcd") == [0xab, 0xcd])
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(BitVec.self, from: Data(#""01""#.utf8)) }
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(HeadData.self, from: Data(#""""#.utf8)) }
+    }
+
     @Test func malformedJSONIsADocumentLevelError() {
         #expect(throws: JSONInputError.self) {
             try JSONInput.decode(SecondRequest.self, from: Data("{\"relayParent\": ".utf8))
@@ -152,5 +177,18 @@ extension JSONTests {
         }
         let brackets = Data(("[\"" + String(repeating: "[", count: 100) + "\"]").utf8)
         #expect(try JSONInput.decode([String].self, from: brackets) == [String(repeating: "[", count: 100)])
+    }
+}
+
+struct JSONKeyTests {
+    /// Object keys naming a para or a core are canonical decimal u32s, as openapi.yaml's `U32Key` pattern says.
+    @Test(arguments: [("0", 0), ("100", 100), ("4294967295", 4_294_967_295)] as [(String, UInt32)])
+    func canonicalDecimalKeysAreRead(text: String, value: UInt32) {
+        #expect(UInt32(jsonKey: text) == value)
+    }
+
+    @Test(arguments: ["", "0100", "+100", " 100", "100 ", "4294967296", "99999999999", "1e3", "-1", "x"])
+    func otherKeysAreRefused(text: String) {
+        #expect(UInt32(jsonKey: text) == nil)
     }
 }

@@ -3,7 +3,9 @@ import Primitives
 extension Array where Element == UInt8 {
     /// Test helper: bytes from hex text that is known to be valid (fixtures and literals).
     public init(hex: String) {
-        guard let bytes = Hex.decode(hex) else { preconditionFailure("test fixture is not hex: \(hex.prefix(20))…") }
+        guard let bytes = hex.hasPrefix("0x") ? Hex.decode(hex) : Hex.decodeDigits(hex) else {
+            preconditionFailure("test fixture is not hex: \(hex.prefix(20))…")
+        }
         self = bytes
     }
 }

@@ -103,7 +103,7 @@ public struct Leaf: Codable, Sendable, Equatable {
         if c.contains(.paras), try !c.decodeNil(forKey: .paras) {
             let byKey = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .paras)
             for key in byKey.allKeys {
-                guard let id = UInt32(key.stringValue) else {
+                guard let id = UInt32(jsonKey: key.stringValue) else {
                     throw DecodingError.dataCorruptedError(
                         forKey: key, in: byKey, debugDescription: "expected a para id (u32) as the key")
                 }
@@ -124,7 +124,7 @@ public struct Leaf: Codable, Sendable, Equatable {
         if c.contains(.paraBackingState), try !c.decodeNil(forKey: .paraBackingState) {
             let byKey = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .paraBackingState)
             for key in byKey.allKeys {
-                guard let id = UInt32(key.stringValue) else {
+                guard let id = UInt32(jsonKey: key.stringValue) else {
                     throw DecodingError.dataCorruptedError(
                         forKey: key, in: byKey, debugDescription: "expected a para id (u32) as the key")
                 }

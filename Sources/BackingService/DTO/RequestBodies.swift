@@ -127,7 +127,7 @@ struct BackableCandidatesRequest: Decodable {
         let byKey = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key)
         var values: [ParaId: V] = [:]
         for k in byKey.allKeys {
-            guard let id = UInt32(k.stringValue) else {
+            guard let id = UInt32(jsonKey: k.stringValue) else {
                 throw DecodingError.dataCorruptedError(
                     forKey: k, in: byKey, debugDescription: "expected a para id (u32) as the key")
             }

@@ -80,7 +80,7 @@ extension Sr25519Keypair {
                 root = try Sr25519Keypair(miniSecret: Self.devRootMiniSecret)
             }
         case let phrase? where phrase.hasPrefix("0x"):
-            guard let seed = Hex.decode(phrase.dropFirst(2)) else { throw .invalidSeedHex(phrase) }
+            guard let seed = Hex.decodeDigits(phrase.dropFirst(2)) else { throw .invalidSeedHex(phrase) }
             root = try Sr25519Keypair(miniSecret: seed)
         case let phrase?:
             root = try Sr25519Keypair(miniSecret: Mnemonic.miniSecret(phrase: phrase, password: uri.password ?? ""))

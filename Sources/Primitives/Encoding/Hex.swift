@@ -13,11 +13,22 @@ public enum Hex {
         return String(decoding: utf8, as: UTF8.self)
     }
 
-    /// Parses hex with an optional `0x` prefix; `nil` when a character is not a hex digit or the
-    /// number of digits is odd.
+    /// Parses `0x`-prefixed hex (`0X` too, digits of either case); `nil` without the prefix, when a
+    /// character is not a hex digit, or when the number of digits is odd. The prefix is required because
+    /// the contract and OpenAPI document say so: text like `""` or `"00"` is a client's mistake, not bytes.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var utf8 = Substring(text).utf8[...]
-        if utf8.starts(with: "0x".utf8) || utf8.starts(with: "0X".utf8) { utf8 = utf8.dropFirst(2) }
+        let utf8 = Substring(text).utf8[...]
+        guard utf8.starts(with: "0x".utf8) || utf8.starts(with: "0X".utf8) else { return nil }
+        return decodeDigits(utf8.dropFirst(2))
+    }
+
+    /// Parses bare hex digits (no prefix), for formats that put their own marker in front (a secret URI's
+    /// `0x` seed is split off by its parser); `nil` for a non-digit or an odd count.
+    public static func decodeDigits(_ text: some StringProtocol) -> [UInt8]? {
+        decodeDigits(Substring(text).utf8[...])
+    }
+
+    private static func decodeDigits(_ utf8: Substring.UTF8View.SubSequence) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(utf8.count / 2)

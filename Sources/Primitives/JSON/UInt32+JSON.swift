@@ -27,3 +27,16 @@ extension KeyedDecodingContainer {
         try contains(key) && !decodeNil(forKey: key) ? decodeU32(forKey: key) : nil
     }
 }
+
+extension UInt32 {
+    /// A `u32` written as an object key (`{"100": …}` keyed by para id or core index): canonical decimal only,
+    /// so `"0100"`, `"+100"` or `" 100"` cannot name the same para as `"100"` (Swift's own `UInt32("+100")`
+    /// accepts the sign) and the key pattern openapi.yaml documents is exactly what is accepted.
+    public init?(jsonKey text: String) {
+        let digits = text.utf8
+        guard !digits.isEmpty, digits.count <= 10, digits.allSatisfy({ (48...57).contains($0) }),
+            digits.first != 48 || digits.count == 1, let value = UInt32(text)
+        else { return nil }
+        self = value
+    }
+}

@@ -28,7 +28,7 @@ public struct ClaimQueue: Hashable, Sendable, Codable {
         let byKey = try decoder.container(keyedBy: AnyCodingKey.self)
         var queues: [CoreIndex: [ParaId]] = [:]
         for key in byKey.allKeys {
-            guard let core = UInt32(key.stringValue) else {
+            guard let core = UInt32(jsonKey: key.stringValue) else {
                 throw DecodingError.dataCorruptedError(
                     forKey: key, in: byKey, debugDescription: "expected a core index (u32) as the key")
             }

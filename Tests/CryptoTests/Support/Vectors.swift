@@ -154,6 +154,8 @@ struct Sr25519Vectors: Decodable {
 
 /// Hex to bytes for fixture strings (with or without `0x`); a malformed fixture is a test bug.
 func bytes(_ hex: String) -> [UInt8] {
-    guard let decoded = Hex.decode(hex) else { fatalError("bad hex in fixture: \(hex)") }
+    guard let decoded = hex.hasPrefix("0x") ? Hex.decode(hex) : Hex.decodeDigits(hex) else {
+        fatalError("bad hex in fixture: \(hex)")
+    }
     return decoded
 }
