@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import WasmKit
 
 /// The host side a PVF may import (Polkadot's executor offers these to every PVF): logging and the
@@ -21,9 +22,12 @@ final class PVFHost {
     /// The bump allocator's next free address; set past the parameters before execution.
     var nextFree: UInt64 = 0
     private let logger: Logger
+    /// Held by the host functions, so by the store: it is released when the store's memory is.
+    private let storeToken: StoreToken
 
-    init(logger: Logger) {
+    init(logger: Logger, storeToken: StoreToken) {
         self.logger = logger
+        self.storeToken = storeToken
     }
 
     /// The host functions in `store`, keyed like ``functionImports``.
@@ -31,8 +35,10 @@ final class PVFHost {
         var imports = Imports()
         imports.define(
             module: "env", name: "ext_logging_log_version_1",
-            Function(store: store, parameters: [.i32, .i64, .i64]) { [self] _, arguments in
-                log(level: arguments[0], target: arguments[1], message: arguments[2])
+            // The store keeps its host functions and the host keeps the store's memory: capturing the host
+            // strongly would be a cycle that keeps every execution's store, linear memory included, alive.
+            Function(store: store, parameters: [.i32, .i64, .i64]) { [weak self] _, arguments in
+                self?.log(level: arguments[0], target: arguments[1], message: arguments[2])
                 return []
             })
         imports.define(
@@ -41,14 +47,16 @@ final class PVFHost {
             Function(store: store, parameters: [], results: [.i32]) { _, _ in [.i32(1)] })
         imports.define(
             module: "env", name: "ext_allocator_malloc_version_1",
-            Function(store: store, parameters: [.i32], results: [.i32]) { [self] _, arguments in
-                guard case .i32(let size) = arguments[0] else { return [.i32(0)] }
+            Function(store: store, parameters: [.i32], results: [.i32]) { [weak self] _, arguments in
+                guard let self, case .i32(let size) = arguments[0] else { return [.i32(0)] }
                 return [.i32(UInt32(truncatingIfNeeded: try allocate(UInt64(size))))]
             })
         // A bump allocator never frees: an execution is short and its memory is dropped whole.
         imports.define(
             module: "env", name: "ext_allocator_free_version_1",
-            Function(store: store, parameters: [.i32]) { _, _ in [] })
+            Function(store: store, parameters: [.i32]) { [storeToken] _, _ in
+                withExtendedLifetime(storeToken) { [] }
+            })
         for entry in module.imports {
             if case .memory(let type) = entry.descriptor, entry.module == "env", entry.name == "memory" {
                 // Substrate-built PVFs import their memory; create it with the size they ask for.
@@ -103,6 +111,24 @@ final class PVFHost {
         logger.debug(
             "PVF log", metadata: ["target": "\(text(target))", "message": "\(text(message))", "level": "\(level)"])
     }
+}
+
+/// Counts the PVF stores still allocated: a token is made with each store and held by one of its host
+/// functions, so it is released only when the store's allocations (linear memory included) are.
+final class StoreToken {
+    private let live: LiveStores
+
+    init(_ live: LiveStores) {
+        self.live = live
+        live.count.add(1, ordering: .relaxed)
+    }
+
+    deinit { live.count.subtract(1, ordering: .relaxed) }
+}
+
+/// The number of an executor's PVF stores that are still allocated.
+final class LiveStores: Sendable {
+    let count = Atomic<Int>(0)
 }
 
 /// A helper module that imports a memory and exports `memory.grow` on it, so the host can grow a PVF's

@@ -18,6 +18,7 @@ public final class PVFExecutor: Sendable {
     private let limiter: MemoryLimiter
     private let modules: LRUCache<ValidationCodeHash, Module>
     private let logger: Logger
+    private let liveStores = LiveStores()
 
     /// An executor with these limits, logging PVF log lines at debug level to `logger`.
     public init(limits: PVFLimits = PVFLimits(), logger: Logger = Logger(label: "backingd.pvf")) {
@@ -26,6 +27,10 @@ public final class PVFExecutor: Sendable {
         self.modules = LRUCache(capacity: limits.moduleCacheCapacity)
         self.logger = logger
     }
+
+    /// The executions whose WasmKit store (with the PVF's linear memory) is still allocated: the ones
+    /// running now, 0 when the executor is idle.
+    public var allocatedStores: Int { liveStores.count.load(ordering: .relaxed) }
 
     /// Compiled-module cache lookups that hit and missed.
     public var cacheStatistics: (hits: Int, misses: Int) { modules.statistics }
@@ -86,7 +91,8 @@ public final class PVFExecutor: Sendable {
     private func run(_ module: Module, parameters: [UInt8], fuel: UInt64?) throws(PVFError) -> ValidationResult {
         let store = Store(engine: engine)
         store.resourceLimiter = limiter
-        let instance = try PVFInstance(module: module, store: store, limits: limits, logger: logger)
+        let instance = try PVFInstance(
+            module: module, store: store, limits: limits, logger: logger, live: liveStores)
         return try instance.validateBlock(parameters: parameters, fuel: fuel)
     }
 

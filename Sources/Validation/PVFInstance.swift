@@ -33,10 +33,10 @@ struct PVFInstance {
         }
     }
 
-    init(module: Module, store: Store, limits: PVFLimits, logger: Logger) throws(PVFError) {
+    init(module: Module, store: Store, limits: PVFLimits, logger: Logger, live: LiveStores) throws(PVFError) {
         self.store = store
         self.limits = limits
-        host = PVFHost(logger: logger)
+        host = PVFHost(logger: logger, storeToken: StoreToken(live))
         let instance: Instance
         do {
             instance = try module.instantiate(store: store, imports: host.imports(store: store, module: module))
