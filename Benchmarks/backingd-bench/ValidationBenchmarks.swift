@@ -29,6 +29,7 @@ enum ValidationBenchmarks {
         // Warm the module cache, so the loop times instantiation and execution only.
         _ = try? executor.executeSynchronously(code: adder, hash: hash, params: params)
         let calls = 2_000
+        let residentBefore = residentBytes()
         let start = Date()
         for _ in 0..<calls {
             // Safe because: the adder validates this genesis block (the tests check it).
@@ -38,6 +39,11 @@ enum ValidationBenchmarks {
         print(
             String(format: "adder validate_block: %8.1f µs per call (target ≤ 1000 µs), %d calls", perCall * 1e6, calls)
         )
+        // Each execution's store (its linear memory with at least a 1 MiB heap) must be freed when it ends.
+        print(
+            String(
+                format: "  resident memory after the calls: %+.1f MiB; stores still allocated: %d",
+                Double(residentBytes() - residentBefore) / 1_048_576, executor.allocatedStores))
 
         let compute = ValidationCode(bytes: computeWasm)
         let computeHash = compute.hash
@@ -52,5 +58,12 @@ enum ValidationBenchmarks {
                 format: "compute loop 10^7 iterations: %8.1f ms per call (%.1f ns per iteration)", best * 1e3,
                 best * 1e9 / 1e7))
         print(String(format: "calibrated fuel rate: %.0f M fuel/s", Double(executor.fuelPerSecond) / 1e6))
+    }
+
+    /// This process's resident set size, from /proc/self/statm.
+    private static func residentBytes() -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
