@@ -66,7 +66,7 @@ test: deps
 	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--async-backing DASHBOARD_PNG=dashboard-async.png bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) bash scripts/walkthrough.sh
 	$(SWIFT) test --skip-build --skip CrashTests --skip DevnetTests --skip MemoryBudgetTests
-	$(SWIFT) test --skip-build --filter 'DevnetTests|MemoryBudgetTests'
+	$(SWIFT) test --skip-build --filter 'DevnetTests|MultiProcessDevnetTests|MemoryBudgetTests'
 	$(SWIFT) test --skip-build --filter CrashTests
 
 ## Our erasure-coding chunks against the PyPI encoder reed-solomon-leopard (own virtualenv .venv-erasure/).

@@ -39,6 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
     var signingHistorySessions: Int?
     @Option(help: "Folder served at / (default Public).") var publicDir: String?
     @Option(help: "A JSON config file with the same settings (camelCase keys).") var config: String?
+    @Flag(
+        help:
+            "This node is a process of `backingd devnet --processes`: keep the network description the devnet PUTs to /v1/devnet and answer it (the dashboard draws the network)."
+    ) var devnetDashboard = false
 
     var flagSettings: ConfigurationLoader.Settings {
         var settings = ConfigurationLoader.Settings()
@@ -61,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         put("publicDir", publicDir)
         put("signingHistorySessions", signingHistorySessions.map(String.init))
         put("backingTimeout", backingTimeout)
+        if devnetDashboard { settings["devnetDashboard"] = ["true"] }
         return settings
     }
 
