@@ -206,6 +206,70 @@ import Webhooks
         Self.expectNoneLeft(pids, folder: root.path)
     }
 
+    /// The N-machines path on one machine: `devnet --print-node-commands` prints each node's `serve`
+    /// command, the nodes are started from those lines as another machine (or a systemd unit) would, and
+    /// `devnet --attach` drives them without starting any.
+    @Test(.timeLimit(.minutes(3)))
+    func theCommandsPrintedForEachNodeStartNodesThatAnAttachedDevnetBacksOn() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("backingd-procs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let basePort = try FreeConsecutivePorts.find(4)
+        let printed = try Self.runToEnd([
+            "devnet", "--print-node-commands", "--validators", "4", "--paras", "2", "--base-port", String(basePort),
+            "--data-dir", root.path,
+        ])
+        let commands = printed.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        try #require(commands.count == 4, "printed: \(printed)")
+        #expect(!printed.contains("'"), "nothing here needs quoting: \(printed)")
+        #expect(commands.allSatisfy { $0.first == "backingd" && $0.dropFirst().first == "serve" })
+        #expect(commands[1].contains("127.0.0.1:\(basePort + 1)") && commands[1].contains("//Bob"))
+
+        var nodes: [Process] = []
+        defer {
+            for node in nodes where node.isRunning { node.terminate() }
+            for node in nodes { node.waitUntilExit() }
+        }
+        for command in commands {
+            let node = Process()
+            node.executableURL = URL(fileURLWithPath: Self.executable)
+            node.arguments = Array(command.dropFirst())
+            node.standardOutput = FileHandle.nullDevice
+            node.standardError = FileHandle.nullDevice
+            try launchSerially(node)
+            nodes.append(node)
+        }
+        var configuration = Self.configuration(blocks: 3)
+        configuration.processes = nil
+        configuration.attach = true
+        configuration.basePort = basePort
+        let (reports, info) = try await Self.run(Self.devnet(configuration)) { info in
+            // The nodes were started with --devnet-dashboard: they answer what the devnet sent.
+            let curl = CurlClient()
+            defer { curl.shutdown() }
+            let answer = try await curl.send(CurlRequest(method: "GET", url: "\(info.nodes[3].url)/v1/devnet"))
+            #expect(answer.status == 200)
+            #expect(try JSONDecoder().decode(DevnetInfo.self, from: Data(answer.body)).nodes == info.nodes)
+        }
+
+        Self.expectEveryParaBacked(reports, blocks: 3)
+        #expect(!info.processes && info.nodes.allSatisfy { $0.pid == nil })
+        #expect(nodes.allSatisfy { $0.isRunning }, "an attached devnet leaves the nodes running")
+    }
+
+    /// Runs the built `backingd` with `arguments` to its end. - Returns: its standard output.
+    static func runToEnd(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try launchSerially(process)
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Each node in its own network namespace (`ip netns exec ns{index}` as the spawn prefix), reached at
     /// 10.x addresses through veth pairs on a bridge: the same backing, across network stacks.
     @Test(
@@ -234,6 +298,35 @@ import Webhooks
         #expect(
             info.nodes.map(\.url) == network.addresses.enumerated().map { "http://\($0.element):\(9100 + $0.offset)" })
         Self.expectNoneLeft(info.nodes.compactMap(\.pid), folder: info.nodes[0].dataDirectory ?? "/nonexistent")
+    }
+}
+
+/// `count` consecutive loopback ports nothing listens on (the nodes of an attached devnet are at base
+/// port + i): a random base, each port bound once to check, up to 50 tries.
+enum FreeConsecutivePorts {
+    struct NoneFound: Error {}
+
+    static func find(_ count: Int) throws -> Int {
+        for _ in 0..<50 {
+            let base = Int.random(in: 20_000..<60_000)
+            if (base..<base + count).allSatisfy(isFree) { return base }
+        }
+        throw NoneFound()
+    }
+
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }
 
