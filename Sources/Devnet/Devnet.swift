@@ -154,7 +154,10 @@ public actor Devnet {
     }
 
     /// Node `index` as a ``BackingNode`` of this process, answering `GET /v1/devnet` itself.
-    private func startInProcess(_ index: Int, _ node: ServiceConfiguration) async throws {
+    private func startInProcess(_ index: Int, _ settings: ServiceConfiguration) async throws {
+        var node = settings
+        // This node answers `/v1/devnet` from the devnet itself (below), not from a document sent to it.
+        node.devnetDashboard = false
         var nodeLogger = Logger(label: "backingd.devnet.\(infoNodes[index].name.lowercased())")
         nodeLogger.logLevel = logger.logLevel
         let started = try BackingNode(configuration: node, logger: nodeLogger) { router in

@@ -1,6 +1,10 @@
 import Backing
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What `backingd devnet` is told: how many validators and paras, where the nodes listen, how fast
 /// the relay chain goes.
 public struct DevnetConfiguration: Sendable {
@@ -11,7 +15,7 @@ public struct DevnetConfiguration: Sendable {
     /// Node i listens on (its address):(basePort + i); 0 lets every node pick a free port (loopback only).
     public var basePort = 9100
     /// Node i's address, where it listens and where the others, the relay chain and the dashboard reach
-    /// it (an IPv4 address or a host name); empty: 127.0.0.1 for every node. With nodes in their own
+    /// it (an IPv4 address: a node listens on an address, not a name); empty: 127.0.0.1 for every node. With nodes in their own
     /// network namespaces (or on other machines) each has its own: `10.200.0.1`, `10.200.0.2`, …
     public var nodeAddresses: [String] = []
     /// Run each node as its own `backingd serve` process (`nil`: every node in this process).
@@ -68,6 +72,12 @@ public struct DevnetConfiguration: Sendable {
         }
     }
 
+    /// Whether `text` is a dotted-quad IPv4 address.
+    static func isIPv4(_ text: String) -> Bool {
+        var address = in_addr()
+        return inet_pton(AF_INET, text, &address) == 1
+    }
+
     /// Node i's address (``nodeAddresses`` or 127.0.0.1).
     public func address(of index: Int) -> String { nodeAddresses.isEmpty ? "127.0.0.1" : nodeAddresses[index] }
 
@@ -117,8 +127,8 @@ public struct DevnetConfiguration: Sendable {
         guard nodeAddresses.isEmpty || nodeAddresses.count == validators else {
             throw .invalid("--node-addresses must name one address per validator (\(validators))")
         }
-        guard nodeAddresses.allSatisfy({ !$0.isEmpty && !$0.contains(":") && !$0.contains("/") }) else {
-            throw .invalid("--node-addresses: each must be an IPv4 address or a host name, without a port")
+        if let bad = nodeAddresses.first(where: { !Self.isIPv4($0) }) {
+            throw .invalid("--node-addresses: \(bad) is not an IPv4 address (a node listens on it)")
         }
         guard basePort != 0 || nodeAddresses.allSatisfy({ $0 == "127.0.0.1" }) else {
             throw .invalid("--base-port 0 (free ports) works on 127.0.0.1 only: give a base port with --node-addresses")

@@ -35,7 +35,7 @@ final class NodeProcess: Sendable {
 
     let index: Int
     let pid: Int32
-    /// Its standard output and error.
+    /// Its standard output and error (emptied when it starts).
     let logPath: String
     private let ending = Mutex<Ending?>(nil)
 
@@ -49,7 +49,7 @@ final class NodeProcess: Sendable {
     var ended: Ending? { ending.withLock { $0 } }
 
     /// Starts `command` (the first word a path or a name looked up in `PATH`) with `environment`, its
-    /// output appended to `logPath`, on a thread of its own that then waits for it.
+    /// output in `logPath`, on a thread of its own that then waits for it.
     /// - Parameter onExit: called (on that thread) once the child has ended.
     static func start(
         index: Int, command: [String], environment: [String: String], logPath: String,
@@ -57,7 +57,7 @@ final class NodeProcess: Sendable {
     ) async throws -> NodeProcess {
         guard let name = command.first else { throw DevnetError.invalid("node \(index): empty command") }
         let executable = try resolve(name, path: environment["PATH"])
-        let output = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let output = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw DevnetError.process("node \(index): cannot open \(logPath): \(errnoText())") }
         let input = open("/dev/null", O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
@@ -67,12 +67,12 @@ final class NodeProcess: Sendable {
         let environmentLines = environment.map { "\($0.key)=\($0.value)" }.sorted()
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                let pid = withCStrings(command) { argv in
+                // errno is read at once: freeing the C strings afterwards may change it.
+                let (pid, spawnError) = withCStrings(command) { argv in
                     withCStrings(environmentLines) { envp in
-                        cshims_spawn_supervised(executable, argv, envp, input, output, SIGTERM)
+                        (cshims_spawn_supervised(executable, argv, envp, input, output, SIGTERM), errno)
                     }
                 }
-                let spawnError = errno
                 close(input)
                 close(output)
                 guard pid > 0 else {

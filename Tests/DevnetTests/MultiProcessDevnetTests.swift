@@ -1,10 +1,11 @@
-import Devnet
 import Foundation
 import Logging
 import Primitives
 import TestSupport
 import Testing
 import Webhooks
+
+@testable import Devnet
 
 #if canImport(Glibc)
     import Glibc
@@ -455,5 +456,54 @@ struct NetworkNamespaces {
                     "ip \(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))"
             )
         }
+    }
+}
+
+/// The settings that place nodes are checked before anything starts, each error naming its flag.
+@Suite struct DevnetPlacementSettingsTests {
+    static func refusal(_ change: (inout DevnetConfiguration) -> Void) -> String? {
+        var configuration = DevnetConfiguration()
+        configuration.validators = 4
+        change(&configuration)
+        do {
+            try configuration.validate()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func nodeAddressesAreOneIPv4AddressPerValidator() {
+        #expect(Self.refusal { $0.nodeAddresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"] } == nil)
+        #expect(Self.refusal { $0.nodeAddresses = ["10.0.0.1", "10.0.0.2"] }?.hasPrefix("--node-addresses") == true)
+        #expect(
+            Self.refusal { $0.nodeAddresses = ["10.0.0.1", "bob", "10.0.0.3", "10.0.0.4"] }
+                == "--node-addresses: bob is not an IPv4 address (a node listens on it)")
+    }
+
+    @Test func freePortsWorkOnLoopbackOnlyAndAttachingNeedsTheNodesPorts() {
+        #expect(Self.refusal { $0.basePort = 0 } == nil)
+        #expect(
+            Self.refusal {
+                $0.basePort = 0
+                $0.nodeAddresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"]
+            }?.hasPrefix("--base-port 0") == true)
+        #expect(
+            Self.refusal {
+                $0.basePort = 0
+                $0.attach = true
+            } == "--attach needs the nodes' --base-port")
+        #expect(
+            Self.refusal {
+                $0.attach = true
+                $0.processes = .init(executable: "/usr/local/bin/backingd")
+            }?.hasPrefix("--attach drives running nodes") == true)
+    }
+
+    @Test func theSpawnPrefixNamesEachNodesIndexAndAddress() {
+        let options = DevnetConfiguration.ProcessOptions(
+            executable: "/bin/backingd", spawnPrefix: ["ip", "netns", "exec", "ns{index}", "env", "ADDR={address}"])
+        #expect(
+            options.prefix(index: 2, address: "10.9.0.3") == ["ip", "netns", "exec", "ns2", "env", "ADDR=10.9.0.3"])
     }
 }
