@@ -65,6 +65,7 @@ test: deps
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
 	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--async-backing DASHBOARD_PNG=dashboard-async.png bash scripts/dashboard-check.sh
+	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--processes DASHBOARD_PNG=dashboard-processes.png bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) bash scripts/walkthrough.sh
 	$(SWIFT) test --skip-build --skip CrashTests --skip DevnetTests --skip MemoryBudgetTests
 	$(SWIFT) test --skip-build --filter 'DevnetTests|MemoryBudgetTests' --skip MultiProcessDevnetTests
