@@ -164,10 +164,11 @@ import Webhooks
         Self.expectNoneLeft(info.nodes.compactMap(\.pid), folder: info.nodes[0].dataDirectory ?? "/nonexistent")
     }
 
-    /// `kill -9` of the `backingd devnet --processes` command itself: its node processes end too
-    /// (PR_SET_PDEATHSIG), none is left behind.
-    @Test(.timeLimit(.minutes(3)))
-    func killingTheDevnetCommandWithSigkillLeavesNoNodeProcess() async throws {
+    /// The `backingd devnet --processes` command stopped by Ctrl-C (SIGINT), SIGTERM or `kill -9`: its node
+    /// processes end too, none is left behind. SIGINT and SIGTERM stop them in order and the command exits
+    /// 0; after SIGKILL the kernel sends each its SIGTERM (PR_SET_PDEATHSIG).
+    @Test(.timeLimit(.minutes(3)), arguments: [SIGINT, SIGTERM, SIGKILL])
+    func stoppingTheDevnetCommandLeavesNoNodeProcess(signal: Int32) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("backingd-procs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let output = root.appendingPathComponent("devnet.out")
@@ -196,10 +197,15 @@ import Webhooks
         try #require(pids.count == 4, "node pids printed: \(printed)")
         for pid in pids { #expect(ProcessTable.isRunning(pid), "pid \(pid) runs before the kill") }
 
-        kill(process.processIdentifier, SIGKILL)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        // The kernel signals each child when the devnet's thread that waits for it dies; they then shut
-        // down (gracefully, on SIGTERM).
+        if signal != SIGKILL {
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0, "signal \(signal)")
+            // The command returns only after it has reaped every node.
+            for pid in pids { #expect(!ProcessTable.isRunning(pid), "pid \(pid) outlived the command") }
+        }
+        // After SIGKILL the kernel signals each child when the devnet's thread that waits for it dies;
+        // they then shut down (gracefully, on SIGTERM).
         let gone = ContinuousClock.now + .seconds(60)
         while pids.contains(where: ProcessTable.isRunning) && ContinuousClock.now < gone {
             try await Task.sleep(for: .milliseconds(100))

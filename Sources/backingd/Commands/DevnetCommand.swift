@@ -102,6 +102,9 @@ struct DevnetCommand: AsyncParsableCommand {
             await devnet.shutdown()
             throw error
         }
+        // Before the lines below: whoever reads them may send SIGTERM at once, and the nodes must then be
+        // stopped in order, not left to the parent-death signal.
+        let termination = SignalWaiter.install()
         say(
             "devnet: \(validators) validators\(processes ? " (one process each)" : ""), \(paras) paras, "
                 + "a block every \(blockTime) s")
@@ -116,7 +119,7 @@ struct DevnetCommand: AsyncParsableCommand {
         }
         let runner = Task { try await devnet.run { say($0.progressLine) } }
         let stopper = Task {
-            await SignalWaiter.waitForTermination()
+            await termination.wait()
             runner.cancel()
         }
         let outcome = await runner.result

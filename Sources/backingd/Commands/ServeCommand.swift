@@ -158,9 +158,6 @@ final class SignalWaiter: Sendable {
             if arrived { continuation.resume() }
         }
     }
-
-    /// Catches SIGTERM and SIGINT and returns after the first.
-    static func waitForTermination() async { await install().wait() }
 }
 
 /// Holds the signal sources alive.
