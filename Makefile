@@ -57,17 +57,20 @@ dashboard-check: deps
 	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
 
 ## Build and run every test, then the erasure-coding differential check and the dashboard check. The crash
-## tests (kill -9 storms of real nodes) and the in-process devnets (blocks with a deadline) run on their own
-## afterwards: their timing must not compete with hundreds of CPU-bound unit tests for the same cores.
+## tests (kill -9 storms of real nodes) and the devnets (blocks with a deadline) run on their own
+## afterwards: their timing must not compete with hundreds of CPU-bound unit tests for the same cores. The
+## devnets of node processes (MultiProcessDevnetTests) run after the in-process ones, not beside them.
 test: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
 	SWIFT=$(SWIFT) bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--async-backing DASHBOARD_PNG=dashboard-async.png bash scripts/dashboard-check.sh
+	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--processes DASHBOARD_PNG=dashboard-processes.png bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) bash scripts/walkthrough.sh
 	SWIFT=$(SWIFT) bash scripts/api-fuzz.sh
 	$(SWIFT) test --skip-build --skip CrashTests --skip DevnetTests --skip MemoryBudgetTests
-	$(SWIFT) test --skip-build --filter 'DevnetTests|MemoryBudgetTests'
+	$(SWIFT) test --skip-build --filter 'DevnetTests|MemoryBudgetTests' --skip MultiProcessDevnetTests
+	$(SWIFT) test --skip-build --filter MultiProcessDevnetTests
 	$(SWIFT) test --skip-build --filter CrashTests
 
 ## schemathesis (own virtualenv .venv-schemathesis/) with every check over the served openapi.yaml (part of `make test`).

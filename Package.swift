@@ -123,12 +123,13 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings),
 
-        // A local backing network in one process: N nodes wired over HTTP and a simulated relay chain.
+        // A local backing network: N nodes wired over HTTP (in one process or one process each) and a
+        // simulated relay chain.
         .target(
             name: "Devnet",
             dependencies: [
                 "BackingService", "Backing", "ProspectiveParachains", "Validation", "Primitives", "Crypto", "Webhooks",
-                "HTTPServer",
+                "HTTPServer", "CShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -137,7 +138,8 @@ let package = Package(
         .executableTarget(
             name: "backingd",
             dependencies: [
-                "Primitives", "Crypto", "ErasureCoding", "Validation", "Backing", "ProspectiveParachains", "BackingService",
+                "Primitives", "Crypto", "ErasureCoding", "Validation", "Backing", "ProspectiveParachains",
+                "BackingService",
                 "Devnet", "Webhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,7 +193,8 @@ let package = Package(
         .testTarget(
             name: "BackingTests",
             dependencies: [
-                "Backing", "Crypto", "ErasureCoding", "Primitives", "ProspectiveParachains", "StatementTable", "TestSupport",
+                "Backing", "Crypto", "ErasureCoding", "Primitives", "ProspectiveParachains", "StatementTable",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -245,11 +248,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
-        // A 6-node devnet in-process: every para backed at every block, all nodes agreeing.
+        // A 6-node devnet in-process, and 4-node devnets of `backingd serve` processes (on loopback and in
+        // network namespaces): every para backed at every block, all nodes agreeing. Depends on `backingd`
+        // so that the binary the node processes run is built first.
         .testTarget(
             name: "DevnetTests",
             dependencies: [
-                "Devnet", "Backing", "Primitives", "Validation", .product(name: "Logging", package: "swift-log"),
+                "backingd", "Devnet", "Backing", "Primitives", "Validation", "Webhooks", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Replays every committed seed and regression input of the fuzz targets.

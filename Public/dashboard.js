@@ -213,12 +213,17 @@ function drawDevnet(info) {
   const section = document.getElementById("network-section");
   section.hidden = false;
   const t = info.totals;
-  const mode = info.asyncBacking ? " · asynchronous backing" : info.v2 ? " · claim queue, V2 descriptors" : "";
+  const mode = (info.asyncBacking ? " · asynchronous backing" : info.v2 ? " · claim queue, V2 descriptors" : "") +
+    (info.processes ? " · one process per node" : "");
   document.getElementById("network-summary").textContent =
     `${info.nodes.length} validators · paras ${info.paraIds.join(", ")}${mode} · a block every ${info.blockTimeMs / 1000} s · ` +
     `${t.blocks} blocks, ${t.parasBacked} backed, ${t.parasMissed} missed, ${t.disagreements} disagreements`;
+  // With --processes every node is its own process: its pid and data folder in the tooltip. A node
+  // process holds whatever description was PUT to it: only http(s) URLs become links.
   fill("nodes", info.nodes.map((n) => el("a", {
-    class: `node ${n.url.endsWith(`:${location.port}`) ? "self" : ""}`, href: `${n.url}/`, title: n.publicKey,
+    class: `node ${n.url.endsWith(`:${location.port}`) ? "self" : ""}`,
+    href: /^https?:\/\//.test(n.url) ? `${n.url}/` : undefined,
+    title: [n.publicKey, n.pid != null ? `pid ${n.pid}` : null, n.dataDirectory].filter((x) => x).join(" · "),
   }, el("span", { class: "index" }, n.index), n.name)));
   fill("blocks-head", el("th", {}, "block"), el("th", {}, "hash"),
     info.paraIds.map((p) => el("th", {}, `para ${p}`)), el("th", {}, "statements"), el("th", {}, "nodes agree"));

@@ -4,7 +4,8 @@
 #
 # Usage: scripts/dashboard-check.sh   (env: SWIFT, SWIFT_BUILD_FLAGS, DASHBOARD_PORT, DASHBOARD_PNG,
 #        DASHBOARD_DEVNET_ARGS: more devnet flags; with --v2 or --async-backing the page must also show core
-#        indices, with --async-backing each para's chain: pending candidates and one backed per core)
+#        indices, with --async-backing each para's chain: pending candidates and one backed per core, with
+#        --processes the network view of a node process)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,6 +76,10 @@ case " $EXTRA " in *" --async-backing "*)
     grep -q "data-chain-core=\"$core\"" "$WORK/dom.html" || { echo "dashboard-check: no chain candidate on core $core"; status=1; }
   done
   grep -q 'class="block pending' "$WORK/dom.html" || { echo "dashboard-check: no candidate pending availability shown"; status=1; } ;;
+esac
+case " $EXTRA " in *" --processes "*)
+  # Node processes keep the description the devnet sends them: the network view says so.
+  grep -q 'one process per node' "$WORK/dom.html" || { echo "dashboard-check: the network view does not show node processes"; status=1; } ;;
 esac
 [ -s "$PNG" ] || { echo "dashboard-check: no screenshot"; status=1; }
 if [ "$status" = 0 ]; then

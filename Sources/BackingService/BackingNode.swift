@@ -85,6 +85,7 @@ public final class BackingNode: Sendable {
         var router = Self.router(context: context, configuration: configuration)
         // The contract's routes only: extra ones (devnet's) are not part of the documented API.
         routes = router.routes.map { ($0.method.rawValue, $0.pattern) }
+        if configuration.devnetDashboard { DevnetDocumentRoutes.register(on: &router) }
         extraRoutes(&router)
         let (host, port) = try configuration.listenAddress()
         server = HTTPServer(

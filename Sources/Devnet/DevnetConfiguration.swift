@@ -1,6 +1,10 @@
 import Backing
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What `backingd devnet` is told: how many validators and paras, where the nodes listen, how fast
 /// the relay chain goes.
 public struct DevnetConfiguration: Sendable {
@@ -8,8 +12,18 @@ public struct DevnetConfiguration: Sendable {
     public var validators = 6
     /// Number of adder parachains (para ids 100, 101, …), each on its own availability core.
     public var paras = 2
-    /// Node i listens on 127.0.0.1:(basePort + i); 0 lets every node pick a free port (tests).
+    /// Node i listens on (its address):(basePort + i); 0 lets every node pick a free port (loopback only).
     public var basePort = 9100
+    /// Node i's address, where it listens and where the others, the relay chain and the dashboard reach
+    /// it (an IPv4 address: a node listens on an address, not a name); empty: 127.0.0.1 for every node. With nodes in their own
+    /// network namespaces (or on other machines) each has its own: `10.200.0.1`, `10.200.0.2`, …
+    public var nodeAddresses: [String] = []
+    /// Run each node as its own `backingd serve` process (`nil`: every node in this process).
+    public var processes: ProcessOptions?
+    /// The nodes already run, each at (its address):(basePort + i) with the settings
+    /// `devnet --print-node-commands` prints (on other machines, under systemd, in containers): the
+    /// devnet starts none and only drives them.
+    public var attach = false
     /// Time between relay-chain blocks.
     public var blockTime: Duration = .seconds(6)
     /// Groups rotate across the cores every this many blocks (`groupRotationFrequency`).
@@ -34,6 +48,38 @@ public struct DevnetConfiguration: Sendable {
     /// With ``asyncBacking``: how many cores the first para (100) has. Above 1 it is an elastic para and
     /// gets that many candidates backed per block, one per core; every other para has one core.
     public var elasticCores = 2
+
+    /// How `--processes` starts the nodes.
+    public struct ProcessOptions: Sendable {
+        /// The `backingd` binary each node runs (`serve …`).
+        public var executable: String
+        /// Words put before the node's command, with `{index}` replaced by the node's index (0, 1, …) and
+        /// `{address}` by its address: `ip netns exec ns{index}` starts node i in network namespace
+        /// `ns<i>`. The words are not given to a shell. Empty: the binary is started directly.
+        public var spawnPrefix: [String] = []
+
+        public init(executable: String, spawnPrefix: [String] = []) {
+            self.executable = executable
+            self.spawnPrefix = spawnPrefix
+        }
+
+        /// The prefix for node `index` at `address`.
+        func prefix(index: Int, address: String) -> [String] {
+            spawnPrefix.map {
+                $0.replacingOccurrences(of: "{index}", with: String(index)).replacingOccurrences(
+                    of: "{address}", with: address)
+            }
+        }
+    }
+
+    /// Whether `text` is a dotted-quad IPv4 address.
+    static func isIPv4(_ text: String) -> Bool {
+        var address = in_addr()
+        return inet_pton(AF_INET, text, &address) == 1
+    }
+
+    /// Node i's address (``nodeAddresses`` or 127.0.0.1).
+    public func address(of index: Int) -> String { nodeAddresses.isEmpty ? "127.0.0.1" : nodeAddresses[index] }
 
     /// `AsyncBackingParams` of the async-backing leaves: chains up to 3 unincluded candidates deep, relay
     /// parents up to 2 blocks old.
@@ -78,6 +124,20 @@ public struct DevnetConfiguration: Sendable {
         guard blockTime >= .milliseconds(200) else { throw .invalid("--block-time must be at least 0.2 s") }
         guard basePort == 0 || basePort + validators <= 65_535 else { throw .invalid("--base-port too high") }
         guard activeLeaves >= 1 else { throw .invalid("at least one leaf must stay active") }
+        guard nodeAddresses.isEmpty || nodeAddresses.count == validators else {
+            throw .invalid("--node-addresses must name one address per validator (\(validators))")
+        }
+        if let bad = nodeAddresses.first(where: { !Self.isIPv4($0) }) {
+            throw .invalid("--node-addresses: \(bad) is not an IPv4 address (a node listens on it)")
+        }
+        guard basePort != 0 || nodeAddresses.allSatisfy({ $0 == "127.0.0.1" }) else {
+            throw .invalid("--base-port 0 (free ports) works on 127.0.0.1 only: give a base port with --node-addresses")
+        }
+        if let processes {
+            guard !processes.executable.isEmpty else { throw .invalid("--processes: no backingd binary to run") }
+            guard !attach else { throw .invalid("--attach drives running nodes: it cannot go with --processes") }
+        }
+        guard !attach || basePort != 0 else { throw .invalid("--attach needs the nodes' --base-port") }
     }
 }
 
@@ -85,11 +145,14 @@ public struct DevnetConfiguration: Sendable {
 public enum DevnetError: Error, CustomStringConvertible {
     case invalid(String)
     case http(String)
+    /// A node process could not start, or ended while the devnet ran.
+    case process(String)
 
     public var description: String {
         switch self {
         case .invalid(let message): message
         case .http(let message): message
+        case .process(let message): message
         }
     }
 }

@@ -14,6 +14,10 @@ public struct DevnetInfo: Codable, Sendable {
         public let publicKey: ValidatorId
         /// Its base URL; its own dashboard is at `url/`.
         public let url: String
+        /// Its data folder.
+        public var dataDirectory: String? = nil
+        /// Its process id, when it runs as its own process (`--processes`).
+        public var pid: Int32? = nil
     }
 
     /// Running totals since the devnet started.
@@ -31,6 +35,8 @@ public struct DevnetInfo: Codable, Sendable {
     public var v2 = false
     /// Leaves carry `asyncBackingParams` and the block author takes chains (`--async-backing`).
     public var asyncBacking = false
+    /// Every node is its own `backingd serve` process (`--processes`).
+    public var processes = false
     /// The para of each core, in core order (an elastic para holds several).
     public var cores: [ParaId] = []
     public let nodes: [Node]

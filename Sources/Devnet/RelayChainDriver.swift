@@ -41,9 +41,35 @@ struct RelayChainDriver: Sendable {
 extension Devnet {
     /// Drives the relay chain: a block every ``DevnetConfiguration/blockTime``, each activated on every
     /// node, one collation per para seconded on its backing group, then provisioned; returns after
-    /// `configuration.blocks` blocks, or when the task is cancelled.
+    /// `configuration.blocks` blocks, or when the task is cancelled. With node processes it fails as soon
+    /// as one of them ends.
     /// - Parameter onBlock: called with each block's report (the command prints its progress line).
-    public func run(onBlock: @Sendable (BlockReport) -> Void = { _ in }) async throws {
+    public func run(onBlock: @escaping @Sendable (BlockReport) -> Void = { _ in }) async throws {
+        guard let children else { return try await driveBlocks(onBlock: onBlock) }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.driveBlocks(onBlock: onBlock) }
+                group.addTask {
+                    if let lost = await children.firstLoss() { throw await self.lossError(lost) }
+                }
+                // The first to finish decides: the blocks are done, or a node process ended.
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            // A node that ended makes its peers' requests fail first: name the cause, not the symptom.
+            for _ in 0..<20 where children.lost == nil { try? await Task.sleep(for: .milliseconds(50)) }
+            if let lost = children.lost { throw lossError(lost) }
+            throw error
+        }
+    }
+
+    private func lossError(_ child: NodeProcess) -> DevnetError {
+        NodeProcesses.lossError(child, name: infoNodes[child.index].name)
+    }
+
+    /// The relay chain's block loop (``run(onBlock:)``).
+    private func driveBlocks(onBlock: @Sendable (BlockReport) -> Void) async throws {
         let paraIds = configuration.paraIds.map { ParaId($0) }
         let validators = infoNodes.map(\.publicKey)
         var chain = RelayChain(
@@ -79,6 +105,7 @@ extension Devnet {
                 report = settlement.report
             }
             record(report)
+            await publishInfo()
             onBlock(report)
 
             produced += 1

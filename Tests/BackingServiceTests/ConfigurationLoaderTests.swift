@@ -34,6 +34,22 @@ struct ConfigurationLoaderTests {
         #expect(configuration.dataDirectory == "./.backingd")
     }
 
+    @Test func devnetDashboardIsABooleanFromTheFileTheEnvironmentOrTheFlag() throws {
+        let off = try ConfigurationLoader.load(development: false, file: nil, environment: [:], flags: [:])
+        #expect(!off.devnetDashboard)
+        let file = try ConfigurationLoader.load(
+            development: false, file: Data(#"{"devnetDashboard": true}"#.utf8), environment: [:], flags: [:])
+        #expect(file.devnetDashboard)
+        let environment = try ConfigurationLoader.load(
+            development: false, file: Data(#"{"devnetDashboard": true}"#.utf8),
+            environment: ["BACKINGD_DEVNET_DASHBOARD": "false"], flags: [:])
+        #expect(!environment.devnetDashboard)
+        #expect(throws: ConfigurationError.invalid(key: "devnetDashboard", reason: "expected true or false, got yes")) {
+            try ConfigurationLoader.load(
+                development: false, file: nil, environment: ["BACKINGD_DEVNET_DASHBOARD": "yes"], flags: [:])
+        }
+    }
+
     @Test func badValuesAndUnknownKeysAreNamed() {
         #expect(throws: ConfigurationError.invalid(key: "surprise", reason: "unknown setting")) {
             try ConfigurationLoader.load(

@@ -5,6 +5,7 @@ import Logging
 import Primitives
 import Testing
 import Validation
+import Webhooks
 
 /// A 6-node, 2-para devnet in this process: the whole backing path over real HTTP between nodes
 /// (statement distribution by web-hook, PoV fetching, embedded PVF validation) block after block.
@@ -36,8 +37,20 @@ import Validation
         }
         let reports = await devnet.blockReports
         let info = await devnet.info
+        // What each node's dashboard reads: the devnet's own description, live.
+        let served = try await Self.servedInfo(at: await devnet.urls[0])
         await devnet.shutdown()
+        #expect(served.nodes == info.nodes && served.totals == info.totals)
         return (reports, info)
+    }
+
+    /// `GET url/v1/devnet`.
+    static func servedInfo(at url: String) async throws -> DevnetInfo {
+        let curl = CurlClient()
+        defer { curl.shutdown() }
+        let answer = try await curl.send(CurlRequest(method: "GET", url: "\(url)/v1/devnet"))
+        try #require(answer.status == 200, "GET \(url)/v1/devnet: \(answer.status)")
+        return try JSONDecoder().decode(DevnetInfo.self, from: Data(answer.body))
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -5,7 +5,8 @@ public import Foundation
 /// Every setting has one key, spelled `camelCase` in the JSON config file, `BACKINGD_UPPER_SNAKE` in the
 /// environment and `--kebab-case` on the command line: `listen`, `validatorSeed`, `keystore`, `webhook`
 /// (list), `webhookSecret`, `webhookGiveUp`, `webhookRetention`, `peer` (list), `validationUrl`, `dataDir`, `authToken`,
-/// `maxBody`, `maxInflightBytes`, `idleTimeout`, `validationConcurrency`, `threadPool`, `connectionLimit`, `publicDir`.
+/// `maxBody`, `maxInflightBytes`, `idleTimeout`, `validationConcurrency`, `threadPool`, `connectionLimit`, `publicDir`,
+/// `devnetDashboard` (`true` or `false`).
 /// List values in the environment are comma-separated. Durations take `s`, `m`, `h` suffixes (`90s`, `24h`)
 /// or plain seconds.
 public enum ConfigurationLoader {
@@ -18,7 +19,7 @@ public enum ConfigurationLoader {
         "dataDir", "authToken", "maxBody", "maxInflightBytes", "idleTimeout", "validationConcurrency", "threadPool",
         "connectionLimit",
         "signingHistorySessions", "backingTimeout",
-        "publicDir",
+        "publicDir", "devnetDashboard",
     ]
     static let listKeys: Set<String> = ["webhook", "peer"]
 
@@ -97,6 +98,7 @@ public enum ConfigurationLoader {
             case "threadPool": c.threadPoolSize = try integer(value, key: key, range: 1...256)
             case "connectionLimit": c.connectionLimit = try integer(value, key: key, range: 1...1_000_000)
             case "publicDir": c.publicDirectory = value
+            case "devnetDashboard": c.devnetDashboard = try boolean(value, key: key)
             case "backingTimeout": c.backingTimeout = try duration(value, key: key)
             case "signingHistorySessions":
                 c.signingHistorySessions = try integer(value, key: key, range: 1...100_000)
@@ -111,6 +113,15 @@ public enum ConfigurationLoader {
                 key: key, reason: "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(text)")
         }
         return value
+    }
+
+    /// `true`/`false` (a JSON boolean in the file), `1`/`0`.
+    static func boolean(_ text: String, key: String) throws(ConfigurationError) -> Bool {
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw .invalid(key: key, reason: "expected true or false, got \(text)")
+        }
     }
 
     /// `90`, `90s`, `15m`, `24h`, `500ms`.

@@ -36,6 +36,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var publicDirectory = "Public"
     /// Registers the adder test parachain's validation code for para 100 at start.
     public var registerDevParachain = false
+    /// The node is one process of a `backingd devnet --processes`: `PUT /v1/devnet` keeps the network
+    /// description the devnet sends after every block, and `GET /v1/devnet` answers it (the dashboard
+    /// draws the network from it). Not part of the contract's API.
+    public var devnetDashboard = false
 
     public init() {}
 

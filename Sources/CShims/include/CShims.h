@@ -50,3 +50,18 @@ CURLcode cshims_curl_setopt_header_callback(CURL *handle, size_t (*callback)(cha
 CURLcode cshims_curl_getinfo_long(CURL *handle, CURLINFO info, long *out);
 CURLcode cshims_curl_getinfo_ptr(CURL *handle, CURLINFO info, void **out);
 CURLMcode cshims_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+
+#include <sys/types.h>
+
+/// Starts `path` (an absolute path; no PATH search happens in the child) with `argv` and `envp`
+/// (NULL-terminated) as a supervised child, its standard input `stdin_fd` and its standard output and
+/// error `output_fd`. The child
+/// - gets `death_signal` when the calling *thread* ends (PR_SET_PDEATHSIG; also when the process is
+///   killed with SIGKILL), so the caller must stay on a thread that lives as long as the child;
+/// - leads its own process group (a terminal's Ctrl-C reaches the caller only, which stops it in order;
+///   `kill(-pid, …)` reaches whatever the child runs under it);
+/// - starts with default signal dispositions, an empty signal mask and no other open descriptors.
+/// Only async-signal-safe calls happen between fork and exec. Returns the child's pid, or -1 with
+/// `errno` set (including the child's `execve` error, reported back through a close-on-exec pipe).
+pid_t cshims_spawn_supervised(const char *path, char *const argv[], char *const envp[], int stdin_fd,
+                              int output_fd, int death_signal);

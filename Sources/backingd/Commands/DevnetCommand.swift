@@ -3,16 +3,39 @@ import Devnet
 import Foundation
 import Logging
 
-/// `backingd devnet`: N validator nodes on loopback, wired as a network, and a relay chain driving
-/// them; one progress line per block until Ctrl-C.
+/// `backingd devnet`: N validator nodes, wired as a network, and a relay chain driving them; one progress
+/// line per block until Ctrl-C. The nodes run in this process, or with `--processes` each as its own
+/// `backingd serve` child (at its own address and under a spawn prefix if told).
 struct DevnetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devnet",
-        abstract: "Run a local backing network: N nodes (//Alice, //Bob, …) on 127.0.0.1:(base-port + i).")
+        abstract:
+            "Run a local backing network: N nodes (//Alice, //Bob, …) on 127.0.0.1:(base-port + i), in this process or one process each."
+    )
 
     @Option(help: "Number of validator nodes.") var validators = 6
     @Option(help: "Number of adder parachains (para ids 100, 101, …).") var paras = 2
-    @Option(help: "Node i listens on 127.0.0.1:(base-port + i).") var basePort = 9100
+    @Option(help: "Node i listens on (its address):(base-port + i).") var basePort = 9100
+    @Flag(
+        help:
+            "Run each node as its own `backingd serve` process (its own data folder, port, key, web-hooks and peers); they stop with the devnet."
+    ) var processes = false
+    @Option(
+        help:
+            "Comma-separated node addresses, one per validator (default 127.0.0.1 for all): where node i listens and is reached."
+    ) var nodeAddresses: String?
+    @Option(
+        help:
+            "With --processes: words put before each node's command, {index} and {address} replaced: 'ip netns exec ns{index}'."
+    ) var spawnPrefix: String?
+    @Flag(
+        help:
+            "Start no node: drive nodes already running at (their address):(base-port + i), each started with the command --print-node-commands prints."
+    ) var attach = false
+    @Flag(
+        help:
+            "Print each node's `backingd serve` command (its data in --data-dir/node-<i>, default /var/lib/backingd) and exit."
+    ) var printNodeCommands = false
     @Option(help: "Seconds between relay-chain blocks (decimals allowed).") var blockTime: Double = 6
     @Option(help: "Groups rotate across cores every this many blocks (0: never).") var groupRotation: UInt32 = 3
     @Option(help: "Stop after this many blocks (default: run until stopped).") var blocks: Int?
@@ -52,24 +75,51 @@ struct DevnetCommand: AsyncParsableCommand {
         configuration.elasticCores = elasticCores
         configuration.dataDirectory = dataDir
         configuration.publicDirectory = publicDir ?? PublicFolder.locate()
+        if let nodeAddresses {
+            configuration.nodeAddresses = nodeAddresses.split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        if processes {
+            configuration.processes = DevnetConfiguration.ProcessOptions(
+                executable: Self.ownExecutable,
+                spawnPrefix: (spawnPrefix ?? "").split(whereSeparator: \.isWhitespace).map(String.init))
+        } else if spawnPrefix != nil {
+            throw ValidationError("--spawn-prefix needs --processes")
+        }
+        configuration.attach = attach
         do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+        if printNodeCommands {
+            let commands = try Devnet.serveCommands(
+                configuration, executable: "backingd", dataRoot: dataDir ?? "/var/lib/backingd")
+            for command in commands { say(command.map(shellQuoted).joined(separator: " ")) }
+            return
+        }
 
         let devnet = Devnet(configuration: configuration, logger: Logger(label: "backingd.devnet"))
-        try await devnet.start()
-        let urls = await devnet.urls
-        say("devnet: \(validators) validators, \(paras) paras, a block every \(blockTime) s")
+        do { try await devnet.start() } catch {
+            // The nodes already started (processes among them) stop before the error is reported.
+            await devnet.shutdown()
+            throw error
+        }
+        // Before the lines below: whoever reads them may send SIGTERM at once, and the nodes must then be
+        // stopped in order, not left to the parent-death signal.
+        let termination = SignalWaiter.install()
+        say(
+            "devnet: \(validators) validators\(processes ? " (one process each)" : ""), \(paras) paras, "
+                + "a block every \(blockTime) s")
         if asyncBacking {
             say(
                 "  asynchronous backing: para 100 on \(configuration.coreAssignment.filter { $0 == 100 }.count) cores, "
                     + "cores \(configuration.coreAssignment.enumerated().map { "\($0.offset)→\($0.element)" }.joined(separator: " "))"
             )
         }
-        for (i, url) in urls.enumerated() {
-            say("  \(DevnetConfiguration.validatorSeed(i).dropFirst(2)): \(url)  (dashboard \(url)/)")
+        for node in await devnet.info.nodes {
+            say("  \(node.name): \(node.url)  (dashboard \(node.url)/)\(node.pid.map { "  pid \($0)" } ?? "")")
         }
         let runner = Task { try await devnet.run { say($0.progressLine) } }
         let stopper = Task {
-            await SignalWaiter.waitForTermination()
+            await termination.wait()
             runner.cancel()
         }
         let outcome = await runner.result
@@ -77,6 +127,14 @@ struct DevnetCommand: AsyncParsableCommand {
         say("devnet: stopping")
         await devnet.shutdown()
         try outcome.get()
+    }
+}
+
+extension DevnetCommand {
+    /// This binary, for the node processes: `/proc/self/exe` resolved, so a relative or `PATH` start works.
+    static var ownExecutable: String {
+        let link = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        return link == "/proc/self/exe" ? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path : link
     }
 }
 
@@ -97,6 +155,13 @@ enum PublicFolder {
         }
         return "Public"
     }
+}
+
+/// `word` as a POSIX shell reads it back: as it is when it holds only safe characters, else single-quoted.
+private func shellQuoted(_ word: String) -> String {
+    let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@%+")
+    if !word.isEmpty && word.allSatisfy(safe.contains) { return word }
+    return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// Writes a line to standard output at once (`print` buffers when the output is a pipe, and a

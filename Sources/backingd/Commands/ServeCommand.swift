@@ -39,6 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
     var signingHistorySessions: Int?
     @Option(help: "Folder served at / (default Public).") var publicDir: String?
     @Option(help: "A JSON config file with the same settings (camelCase keys).") var config: String?
+    @Flag(
+        help:
+            "This node is a process of `backingd devnet --processes`: keep the network description the devnet PUTs to /v1/devnet and answer it (the dashboard draws the network)."
+    ) var devnetDashboard = false
 
     var flagSettings: ConfigurationLoader.Settings {
         var settings = ConfigurationLoader.Settings()
@@ -61,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         put("publicDir", publicDir)
         put("signingHistorySessions", signingHistorySessions.map(String.init))
         put("backingTimeout", backingTimeout)
+        if devnetDashboard { settings["devnetDashboard"] = ["true"] }
         return settings
     }
 
@@ -89,35 +94,68 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let node = try BackingNode(configuration: configuration, logger: logger)
         try await node.start()
+        // Before the line below: whoever reads it may send SIGTERM at once.
+        let termination = SignalWaiter.install()
         // The first line on standard output says where to reach the node (tests and scripts read it).
         let address = "http://\(try configuration.listenAddress().host):\(node.server.port)"
         FileHandle.standardOutput.write(Data("backingd listening on \(address)\n".utf8))
-        await SignalWaiter.waitForTermination()
+        await termination.wait()
         logger.info("shutting down")
         await node.shutdown()
         logger.info("stopped")
     }
 }
 
-/// Waits for SIGTERM or SIGINT without blocking a Swift concurrency thread.
-enum SignalWaiter {
-    static func waitForTermination() async {
+/// SIGTERM or SIGINT, caught without blocking a Swift concurrency thread.
+///
+/// ``install()`` takes the signals over at once (from then on they no longer end the process); ``wait()``
+/// returns after the first, even one that came before it was called. A node installs it before it
+/// says where it listens, so that a SIGTERM sent as soon as that line is read still shuts it down
+/// gracefully.
+final class SignalWaiter: Sendable {
+    private struct State {
+        var arrived = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+    private let keeper = SourceKeeper()
+
+    private init() {}
+
+    /// Catches SIGTERM and SIGINT from now on.
+    static func install() -> SignalWaiter {
+        let waiter = SignalWaiter()
+        let queue = DispatchQueue(label: "backingd.signals")
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            // The handler holds the waiter, which holds the sources: they live as long as the process,
+            // as signal handlers should.
+            source.setEventHandler { waiter.arrive() }
+            waiter.keeper.sources.append(source)
+            source.resume()
+        }
+        return waiter
+    }
+
+    private func arrive() {
+        let waiters = state.withLock { state in
+            state.arrived = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once SIGTERM or SIGINT has arrived.
+    func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "backingd.signals")
-            let resumed = ResumeFlag()
-            let keeper = SourceKeeper()
-            for signalNumber in [SIGTERM, SIGINT] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-                source.setEventHandler {
-                    // Referencing the keeper ties the sources' lifetime to their handlers: they live as
-                    // long as the process, as signal handlers should.
-                    _ = keeper
-                    if resumed.claim() { continuation.resume() }
-                }
-                keeper.sources.append(source)
-                source.resume()
+            let arrived = state.withLock { state in
+                if !state.arrived { state.waiters.append(continuation) }
+                return state.arrived
             }
+            if arrived { continuation.resume() }
         }
     }
 }
@@ -127,11 +165,4 @@ final class SourceKeeper: @unchecked Sendable {
     // Safe because: `sources` is only appended to while the sources are being installed, on one thread,
     // before any handler can run; afterwards it is never touched.
     var sources: [any DispatchSourceSignal] = []
-}
-
-/// True for exactly one caller, from any thread.
-final class ResumeFlag: Sendable {
-    private let claimed = Atomic<Bool>(false)
-
-    func claim() -> Bool { !claimed.exchange(true, ordering: .acquiringAndReleasing) }
 }
