@@ -39,6 +39,12 @@ struct ServeCommand: AsyncParsableCommand {
     var signingHistorySessions: Int?
     @Option(help: "Folder served at / (default Public).") var publicDir: String?
     @Option(help: "A JSON config file with the same settings (camelCase keys).") var config: String?
+    @Option(
+        help:
+            "Export spans over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318 (…/v1/traces is appended). Without it no span is recorded; a request's traceparent is still passed on."
+    ) var otlpEndpoint: String?
+    @Option(help: "Log lines as text or json (one object a line, with trace_id and span_id inside a trace).")
+    var logFormat: LogFormat = .text
 
     var flagSettings: ConfigurationLoader.Settings {
         var settings = ConfigurationLoader.Settings()
@@ -65,13 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel =
-                ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
-                ?? .info
-            return handler
-        }
+        Observability.bootstrapLogging(format: logFormat, defaultLevel: .info)
         let logger = Logger(label: "backingd")
         var file: Data?
         if let config {
@@ -87,6 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let tracing = try Observability.bootstrapTracing(
+            endpoint: otlpEndpoint, instance: configuration.listen, logger: logger)
         let node = try BackingNode(configuration: configuration, logger: logger)
         try await node.start()
         // The first line on standard output says where to reach the node (tests and scripts read it).
@@ -95,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         await SignalWaiter.waitForTermination()
         logger.info("shutting down")
         await node.shutdown()
+        await tracing.shutdown()
         logger.info("stopped")
     }
 }
