@@ -13,7 +13,7 @@ import Webhooks
             try await client.send(
                 CurlRequest(
                     method: "POST", url: collector.url + "/v1/traces", headers: [("Content-Type", "application/json")],
-                    body: body)
+                    body: body, timeout: Recorder.patience)
             ).status
         }
     }
@@ -86,7 +86,9 @@ import Webhooks
         settings.queueLimit = 3
         settings.batchSize = 100
         let exporter = OTLPSpanExporter(settings: settings, logger: .init(label: "test")) { body in
-            try await client.send(CurlRequest(method: "POST", url: collector.url + "/v1/traces", body: body)).status
+            try await client.send(
+                CurlRequest(method: "POST", url: collector.url + "/v1/traces", body: body, timeout: Recorder.patience)
+            ).status
         }
         let tracer = OTLPTracer(exporter: exporter)
         for index in 0..<5 { tracer.withSpan("span \(index)") { _ in } }

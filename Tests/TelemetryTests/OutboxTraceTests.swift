@@ -18,7 +18,8 @@ import Webhooks
         let database = NSTemporaryDirectory() + "outbox-trace-\(UUID().uuidString).sqlite"
         defer { try? FileManager.default.removeItem(atPath: database) }
         let configuration = WebhookConfiguration(
-            subscriptions: [.init(event: "availability.stored", url: receiver.url + "/hook")])
+            subscriptions: [.init(event: "availability.stored", url: receiver.url + "/hook")],
+            requestTimeout: Recorder.patience)
         let message = OutboundMessage.availabilityStored(
             candidateHash: H256(repeating: 7), nValidators: 6, erasureRoot: H256(repeating: 0xEE))
 

@@ -55,11 +55,15 @@ final class Recorder: Sendable {
         }
     }
 
+    /// How long a request to (or a wait on) the recorder may take: the full unit phase keeps both cores busy
+    /// with CPU-bound tests for many seconds, so only a hang should hit this.
+    static let patience: Duration = .seconds(120)
+
     var url: String { "http://127.0.0.1:\(server.port)" }
     var requests: [Request] { recorded.requests.withLock { $0 } }
 
     /// Waits (polling; the bound is a safety net) until `count` requests have arrived.
-    func waitFor(_ count: Int, timeout: Duration = .seconds(20)) async -> [Request] {
+    func waitFor(_ count: Int, timeout: Duration = Recorder.patience) async -> [Request] {
         let deadline = ContinuousClock.now + timeout
         while requests.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return requests

@@ -43,10 +43,13 @@ import Webhooks
         let client = CurlClient()
         defer { client.shutdown() }
         let valid = try await client.send(
-            CurlRequest(url: recorder.url + "/a", headers: [("traceparent", Self.parent), ("tracestate", "a=1")]))
+            CurlRequest(
+                url: recorder.url + "/a", headers: [("traceparent", Self.parent), ("tracestate", "a=1")],
+                timeout: Recorder.patience))
         let invalid = try await client.send(
-            CurlRequest(url: recorder.url + "/b", headers: [("traceparent", "00-not-a-trace-01")]))
-        let none = try await client.send(CurlRequest(url: recorder.url + "/c"))
+            CurlRequest(
+                url: recorder.url + "/b", headers: [("traceparent", "00-not-a-trace-01")], timeout: Recorder.patience))
+        let none = try await client.send(CurlRequest(url: recorder.url + "/c", timeout: Recorder.patience))
         #expect([valid.status, invalid.status, none.status] == [Int](repeating: 200, count: 3))
         let requests = await recorder.waitFor(3)
         #expect(requests.first { $0.path == "/a" }?.handlerTrace == Self.parent)
@@ -64,10 +67,11 @@ import Webhooks
         context.traceContext = W3CTraceHeaders.parse(traceParent: Self.parent, traceState: "congo=t61rcWkgMzE")
         let own = "00-11111111111111111111111111111111-2222222222222222-00"
         try await ServiceContext.withValue(context) {
-            _ = try await client.send(CurlRequest(url: recorder.url + "/inherited"))
-            _ = try await client.send(CurlRequest(url: recorder.url + "/own", headers: [("traceparent", own)]))
+            _ = try await client.send(CurlRequest(url: recorder.url + "/inherited", timeout: Recorder.patience))
+            _ = try await client.send(
+                CurlRequest(url: recorder.url + "/own", headers: [("traceparent", own)], timeout: Recorder.patience))
         }
-        _ = try await client.send(CurlRequest(url: recorder.url + "/outside"))
+        _ = try await client.send(CurlRequest(url: recorder.url + "/outside", timeout: Recorder.patience))
         let requests = await recorder.waitFor(3)
         let inherited = try #require(requests.first { $0.path == "/inherited" })
         #expect(inherited.headers["traceparent"] == Self.parent)
@@ -84,7 +88,9 @@ import Webhooks
         let client = CurlClient()
         defer { client.shutdown() }
         let exporter = OTLPSpanExporter(logger: .init(label: "test")) { body in
-            try await client.send(CurlRequest(method: "POST", url: collector.url + "/v1/traces", body: body)).status
+            try await client.send(
+                CurlRequest(method: "POST", url: collector.url + "/v1/traces", body: body, timeout: Recorder.patience)
+            ).status
         }
         let tracer = OTLPTracer(exporter: exporter)
         var caller = ServiceContext.topLevel
@@ -92,7 +98,7 @@ import Webhooks
         let spanID = try await tracer.withSpan("outer", context: caller) { span in
             // The client span is a child of `outer`; the peer sees the client span's id.
             _ = try await ServiceContext.withValue(span.context) {
-                try await client.send(CurlRequest(url: recorder.url + "/peer"))
+                try await client.send(CurlRequest(url: recorder.url + "/peer", timeout: Recorder.patience))
             }
             return span.trace.spanID.description
         }
