@@ -30,6 +30,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // W3C trace context and spans: the API only (`withSpan`, ServiceContext); the tracer that exports
+        // over OTLP is ours (Telemetry), so no NIO/protobuf stack is built (README "Tracing" says why).
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
     ],
     targets: [
         // C libraries (Debian packages; `make deps` installs them).
@@ -70,6 +74,7 @@ let package = Package(
                 "Primitives", "Crypto", "StatementTable", "ProspectiveParachains", "ErasureCoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings),
         // Outgoing messages as web-hooks (durable SQLite outbox, libcurl), plus the HTTP adapters for
@@ -81,6 +86,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings),
 
@@ -97,6 +103,7 @@ let package = Package(
                 "CMicroHTTPD", "CShims", "CompactJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings),
         // Embedded candidate validation: basic checks and the PVF in WasmKit (the only module that links it).
@@ -106,6 +113,7 @@ let package = Package(
                 "Backing", "Primitives", "Crypto", "ErasureCoding",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings),
 
@@ -119,8 +127,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings),
+
+        // Traces and logs out of the process: the W3C trace-context propagator, the tracer that exports
+        // spans as OTLP/HTTP JSON (through a sender the caller gives, libcurl in `backingd`), and JSON log lines
+        // carrying the active span's ids.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "CompactJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ],
             swiftSettings: swiftSettings),
 
         // A local backing network: N nodes wired over HTTP (in one process or one process each) and a
@@ -140,7 +162,7 @@ let package = Package(
             dependencies: [
                 "Primitives", "Crypto", "ErasureCoding", "Validation", "Backing", "ProspectiveParachains",
                 "BackingService",
-                "Devnet", "Webhooks",
+                "Devnet", "Webhooks", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -163,8 +185,9 @@ let package = Package(
             name: "backingd-bench",
             dependencies: [
                 "Primitives", "Crypto", "ErasureCoding", "Backing", "ProspectiveParachains", "Webhooks", "Validation",
-                "BackingService", "HTTPServer",
+                "BackingService", "HTTPServer", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Benchmarks/backingd-bench",
             swiftSettings: swiftSettings),
@@ -236,6 +259,15 @@ let package = Package(
             dependencies: [
                 "BackingService", "Primitives", "CompactJSON", "HTTPServer", "StatementTable", "Backing", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: [
+                "Telemetry", "HTTPServer", "Webhooks", "Backing", "Primitives",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
             ],
             swiftSettings: swiftSettings),
         // Starts the built `backingd` binary with real HTTP peers, web-hook receivers and SQLite files.

@@ -10,6 +10,10 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "export" {
     exit(0)
 }
 
+// `serve`'s tracing set-up: the W3C propagator (no `--otlp-endpoint`), or with BACKINGD_BENCH_OTLP=1 the OTLP
+// tracer exporting to a collector in this process (what `--otlp-endpoint` costs, a collector's receiving included).
+let benchTracing = BenchTracing.bootstrap(otlp: ProcessInfo.processInfo.environment["BACKINGD_BENCH_OTLP"] == "1")
+
 let groups = Set(CommandLine.arguments.dropFirst())
 func wanted(_ group: String) -> Bool { groups.isEmpty || groups.contains(group) }
 
@@ -25,3 +29,4 @@ if groups.contains("service-batch") { await ServiceBenchmarks.runBatchOnly() }
 if groups.contains("service-batch-all") { await ServiceBenchmarks.runBatchOnly(subscription: "*") }
 if groups.contains("service-latency") { await ServiceBenchmarks.runLatencyOnly() }
 if groups.contains("service-batch-async") { await AsyncServiceBenchmarks.runBatchOnly() }
+await benchTracing.finish()

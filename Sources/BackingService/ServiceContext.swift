@@ -2,6 +2,7 @@ import Backing
 import Foundation
 import HTTPServer
 import Primitives
+import Tracing
 import Validation
 import Webhooks
 
@@ -65,11 +66,14 @@ struct ServiceContext: Sendable {
     /// answered.
     /// - Throws: a 503 problem with `Retry-After` when the outbox failed, now or since `ticket` was taken,
     ///   or a rebuild of the engine began since (what the request did may have been dropped or undone).
+    /// Runs in a span `commit outbox`: the group commit this request waits for.
     func commitEvents(_ ticket: Readiness.Ticket) async throws {
-        do {
-            try await outbox.flush()
-        } catch {
-            throw StorageFailureProblem(error)
+        try await InstrumentationSystem.tracer.withSpan("commit outbox") { _ in
+            do throws(StorageFailure) {
+                try await outbox.flush()
+            } catch {
+                throw StorageFailureProblem(error)
+            }
         }
         guard readiness.isCurrent(ticket, outboxFailures: outbox.failureCount) else {
             throw StorageFailureProblem(interruptedBy: readiness.reason)

@@ -93,6 +93,12 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// `json` as it is: a number or a literal (`true`, `false`) the caller has formatted.
+    public mutating func raw(_ json: String) {
+        bytes.append(contentsOf: json.utf8)
+        needsComma = true
+    }
+
     /// `null`.
     public mutating func null() {
         bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])

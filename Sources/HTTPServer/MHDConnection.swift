@@ -190,14 +190,14 @@ extension ServerContext {
         }
         if let router, #available(macOS 26, *), router.routesInline(request) {
             Task.immediate {
-                let response = await router.respond(to: request)
+                let response = await self.respondTraced(to: request, with: router)
                 _ = state.answer(response, resuming: handle)
                 self.doneHandling(state)
             }
         } else {
             let responder = self.responder
             Task {
-                let response = await responder.respond(to: request)
+                let response = await self.respondTraced(to: request, with: responder)
                 _ = state.answer(response, resuming: handle)
                 self.doneHandling(state)
             }

@@ -1,6 +1,7 @@
 public import Backing
 public import Logging
 import Primitives
+import Tracing
 
 /// The default validator: Polkadot's candidate-validation for `ValidateFromChainState`, in-process.
 ///
@@ -20,7 +21,27 @@ public struct EmbeddedCandidateValidator: CandidateValidator {
         self.logger = logger
     }
 
+    /// Runs in a span `PVF validation` (basic checks, code look-up and execution), whose outcome it records.
     public func validate(_ request: ValidationRequest) async -> ValidationOutcome {
+        await InstrumentationSystem.tracer.withSpan("PVF validation") { span in
+            let outcome = await validateUntraced(request)
+            if span.isRecording {
+                span.attributes["backingd.para"] = Int(request.candidate.descriptor.paraId.rawValue)
+                switch outcome {
+                case .valid: span.attributes["backingd.validation.outcome"] = "valid"
+                case .invalid(let reason):
+                    span.attributes["backingd.validation.outcome"] = "invalid"
+                    span.attributes["backingd.validation.reason"] = "\(reason)"
+                case .failure(let reason):
+                    span.attributes["backingd.validation.outcome"] = "failure"
+                    span.setStatus(SpanStatus(code: .error, message: "\(reason)"))
+                }
+            }
+            return outcome
+        }
+    }
+
+    private func validateUntraced(_ request: ValidationRequest) async -> ValidationOutcome {
         let descriptor = request.candidate.descriptor
         guard let pvd = request.persistedValidationData else {
             return .failure("the leaf gave no persisted validation data for para \(descriptor.paraId)")

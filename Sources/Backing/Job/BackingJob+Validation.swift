@@ -1,5 +1,6 @@
 import Logging
 import Primitives
+import Tracing
 
 extension BackingJob {
     enum ValidationPurpose { case second, attest }
@@ -39,23 +40,30 @@ extension BackingJob {
             validatorKeys: leaf.validators, paraState: paraState(for: start.candidate, hash: hash),
             scheduling: context.scheduling, expectedCore: localCore, ports: ports,
             limiter: limiter, timeout: configuration.backingTimeout, povMayBeStored: resumed, logger: logger)
+        // The validation runs detached from the job's actor, but in the trace of what asked for it (the
+        // request that brought the candidate): its PoV fetch, PVF run and the statement it leads to
+        // (web-hooks included) continue that trace.
+        let cause = ServiceContext.current ?? .topLevel
         backgroundTasks[hash] = Task.detached { [weak self] in
-            guard let outcome = await work.run() else {
-                await self?.backgroundValidationEnded(hash)
-                return
+            await InstrumentationSystem.tracer.withSpan("validate candidate", context: cause) { span in
+                if span.isRecording { span.attributes["backingd.candidate"] = hash.description }
+                guard let outcome = await work.run() else {
+                    await self?.backgroundValidationEnded(hash)
+                    return
+                }
+                let command: ValidatedCandidateCommand
+                switch (outcome, purpose) {
+                case (.storageFailed, _):
+                    await self?.validationLostToStorage(hash)
+                    return
+                case (.noPoV, _): command = .attestNoPoV(hash)
+                case (.valid(let validated), .second): command = .second(hash, .success(validated))
+                case (.invalid(let report), .second): command = .second(hash, .failure(report))
+                case (.valid(let validated), .attest): command = .attest(hash, .success(validated))
+                case (.invalid(let report), .attest): command = .attest(hash, .failure(report))
+                }
+                await self?.handle(command)
             }
-            let command: ValidatedCandidateCommand
-            switch (outcome, purpose) {
-            case (.storageFailed, _):
-                await self?.validationLostToStorage(hash)
-                return
-            case (.noPoV, _): command = .attestNoPoV(hash)
-            case (.valid(let validated), .second): command = .second(hash, .success(validated))
-            case (.invalid(let report), .second): command = .second(hash, .failure(report))
-            case (.valid(let validated), .attest): command = .attest(hash, .success(validated))
-            case (.invalid(let report), .attest): command = .attest(hash, .failure(report))
-            }
-            await self?.handle(command)
         }
     }
 

@@ -1,6 +1,7 @@
 import Backing
 import HTTPServer
 import Primitives
+import Tracing
 
 /// `POST /v1/second`, `POST /v1/backed-candidates`, `GET /v1/povs/{hash}`, `GET /v1/availability/{hash}`.
 enum CandidateRoutes {
@@ -13,8 +14,9 @@ enum CandidateRoutes {
                 throw ProblemDetails.badRequest(
                     "persistedValidationData: required at an async-backing relay parent (\(body.relayParent))")
             }
-            let outcome = await job.second(
-                body.candidate, pov: body.pov, persistedValidationData: body.persistedValidationData)
+            let outcome = await InstrumentationSystem.tracer.withSpan("second candidate") { _ in
+                await job.second(body.candidate, pov: body.pov, persistedValidationData: body.persistedValidationData)
+            }
             try await context.commitEvents(ticket)
             return .json(outcome, status: 202)
         }

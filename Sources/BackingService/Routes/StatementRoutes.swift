@@ -3,6 +3,7 @@ import CompactJSON
 import Foundation
 import HTTPServer
 import Primitives
+import Tracing
 
 /// `POST /v1/statements` and `POST /v1/statements/batch`.
 ///
@@ -15,9 +16,13 @@ enum StatementRoutes {
             let ticket = try context.ticket()
             let job = try await context.job(body.relayParent)
             try checkValidationData(body, job: job)
-            try await job.verifyGathered(body.statement)
-            let outcome = try await job.receive(
-                body.statement, verified: true, persistedValidationData: body.persistedValidationData)
+            try await InstrumentationSystem.tracer.withSpan("verify signature") { _ in
+                try await job.verifyGathered(body.statement)
+            }
+            let outcome = try await InstrumentationSystem.tracer.withSpan("import statement") { _ in
+                try await job.receive(
+                    body.statement, verified: true, persistedValidationData: body.persistedValidationData)
+            }
             try await context.commitEvents(ticket)
             return .json(StatementResponse(outcome))
         }
@@ -27,12 +32,18 @@ enum StatementRoutes {
             let job = try await context.job(body.relayParent)
             let validationData = Dictionary(
                 (body.persistedValidationData ?? []).map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
-            let checks = requireValidationData(
-                await verifyInParallel(body.statements, job: job), validationData, job: job)
+            let checks = await InstrumentationSystem.tracer.withSpan("verify signatures") { span in
+                if span.isRecording { span.attributes["backingd.statements"] = body.statements.count }
+                return requireValidationData(
+                    await verifyInParallel(body.statements, job: job), validationData, job: job)
+            }
             // The checked statements are imported in one actor turn, in order; the rejected ones keep
             // their place in the answer as error entries.
             let accepted = checks.compactMap { try? $0.get() }
-            var imported = await job.receiveVerified(accepted, validationData: validationData).makeIterator()
+            var imported = await InstrumentationSystem.tracer.withSpan("import statements") { span in
+                if span.isRecording { span.attributes["backingd.statements"] = accepted.count }
+                return await job.receiveVerified(accepted, validationData: validationData)
+            }.makeIterator()
             let results: [BatchResult] = checks.enumerated().map { index, check in
                 switch check {
                 case .failure(let refusal): .error(refusal.problem(entry: index))

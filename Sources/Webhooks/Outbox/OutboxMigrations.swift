@@ -85,6 +85,15 @@ enum OutboxMigrations {
             try db.execute(
                 sql: "ALTER TABLE journal_leaf ADD COLUMN relayParentOnly INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v6: delivery trace context") { db in
+            // The W3C trace context of the span that caused a delivery, committed with it, so that the POST
+            // (perhaps after a restart) carries a `traceparent` in the trace of the request behind it.
+            try db.execute(
+                sql: """
+                    ALTER TABLE delivery ADD COLUMN traceParent TEXT;
+                    ALTER TABLE delivery ADD COLUMN traceState TEXT;
+                    """)
+        }
         return migrator
     }
 }

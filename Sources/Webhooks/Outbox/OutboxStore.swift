@@ -9,6 +9,15 @@ struct NewDelivery: Sendable {
     let url: String
     let body: [UInt8]
     let createdAt: Date
+    /// The W3C trace context of the span that caused the message (`nil` when none was active), so that the
+    /// delivery, whenever it happens, continues that trace.
+    var trace: StoredTraceContext? = nil
+}
+
+/// A `traceparent` and its `tracestate`, as a delivery row keeps them.
+struct StoredTraceContext: Sendable, Equatable {
+    let traceParent: String
+    let traceState: String?
 }
 
 /// A pending delivery as the delivery workers hold it.
@@ -20,6 +29,7 @@ struct PendingDelivery: Sendable {
     let body: [UInt8]
     let attempts: Int
     let createdAt: Date
+    var trace: StoredTraceContext? = nil
 }
 
 /// A change of a delivery's state after an attempt.
@@ -86,16 +96,21 @@ final class OutboxStore: Sendable {
             inserted.reserveCapacity(inserts.count)
             try db.inTransaction(.immediate) {
                 let insert = try db.cachedStatement(
-                    sql: "INSERT INTO delivery (id, event, url, createdAt) VALUES (?, ?, ?, ?)")
+                    sql: """
+                        INSERT INTO delivery (id, event, url, createdAt, traceParent, traceState) VALUES (?, ?, ?, ?, ?, ?)
+                        """)
                 let insertBody = try db.cachedStatement(sql: "INSERT INTO delivery_body (sequence, body) VALUES (?, ?)")
                 for row in inserts {
-                    try insert.execute(arguments: [row.id, row.event, row.url, row.createdAt.timeIntervalSince1970])
+                    try insert.execute(arguments: [
+                        row.id, row.event, row.url, row.createdAt.timeIntervalSince1970, row.trace?.traceParent,
+                        row.trace?.traceState,
+                    ])
                     let sequence = db.lastInsertedRowID
                     try insertBody.execute(arguments: [sequence, Data(row.body)])
                     inserted.append(
                         PendingDelivery(
                             sequence: sequence, id: row.id, event: row.event, url: row.url, body: row.body,
-                            attempts: 0, createdAt: row.createdAt))
+                            attempts: 0, createdAt: row.createdAt, trace: row.trace))
                 }
                 let update = try db.cachedStatement(
                     sql: """
@@ -134,7 +149,7 @@ final class OutboxStore: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT sequence, id, event, url, body, attempts, createdAt FROM delivery
+                    SELECT sequence, id, event, url, body, attempts, createdAt, traceParent, traceState FROM delivery
                     JOIN delivery_body USING (sequence)
                     WHERE status = 'pending' AND url = ? AND sequence > ? ORDER BY sequence LIMIT ?
                     """,
@@ -144,7 +159,10 @@ final class OutboxStore: Sendable {
                     PendingDelivery(
                         sequence: row["sequence"], id: row["id"], event: row["event"], url: row["url"],
                         body: [UInt8](row["body"] as Data), attempts: row["attempts"],
-                        createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+                        createdAt: Date(timeIntervalSince1970: row["createdAt"]),
+                        trace: (row["traceParent"] as String?).map {
+                            StoredTraceContext(traceParent: $0, traceState: row["traceState"])
+                        })
                 })
         }
     }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Synchronization
+internal import Tracing
 
 /// What one attempt came to.
 enum AttemptResult: Equatable {
@@ -68,9 +69,30 @@ extension WebhookOutbox {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Posts `row` (its `attempts`-th attempt); the outcome arrives on the curl thread.
+    /// Posts `row` (its `attempts`-th attempt) inside a client span whose parent is the trace context stored
+    /// with the row (the span that caused the message, in an earlier run perhaps); the POST carries that
+    /// span's `traceparent`. The outcome arrives on the curl thread, which ends the span.
     private func send(_ row: PendingDelivery, attempts: Int) {
-        let id = client.start(request(for: row)) { result in
+        var parent = ServiceContext.topLevel
+        if let trace = row.trace {
+            var carrier = [("traceparent", trace.traceParent)]
+            if let state = trace.traceState { carrier.append(("tracestate", state)) }
+            InstrumentationSystem.instrument.extract(carrier, into: &parent, using: HeaderPairsExtractor())
+        }
+        let span = InstrumentationSystem.tracer.startSpan("webhook \(row.event)", context: parent, ofKind: .client)
+        var request = request(for: row)
+        InstrumentationSystem.instrument.inject(span.context, into: &request.headers, using: HeaderPairsInjector())
+        if span.isRecording {
+            span.updateAttributes { attributes in
+                attributes["http.request.method"] = "POST"
+                attributes["url.full"] = row.url
+                attributes["backingd.webhook.event"] = row.event
+                attributes["backingd.webhook.delivery"] = row.id
+                attributes["backingd.webhook.attempt"] = attempts
+            }
+        }
+        let id = client.start(request) { result in
+            Self.endDeliverySpan(span, result)
             self.finished(row, attempts: attempts, result: result)
         }
         // A shutdown that ran between `start` and here did not see this id, so it is cancelled here.
@@ -79,6 +101,19 @@ extension WebhookOutbox {
             return state.stopping
         }
         if stopping { client.cancel(id) }
+    }
+
+    private static func endDeliverySpan(_ span: any Span, _ result: Result<CurlResponse, CurlError>) {
+        if span.isRecording {
+            switch result {
+            case .success(let response):
+                span.attributes["http.response.status_code"] = response.status
+                if !(200..<300).contains(response.status) { span.setStatus(SpanStatus(code: .error)) }
+            case .failure(let error):
+                span.setStatus(SpanStatus(code: .error, message: error.description))
+            }
+        }
+        span.end()
     }
 
     /// Records the outcome of an attempt and moves the lane on (runs on the curl thread: quick).

@@ -6,6 +6,7 @@ public import Logging
 public import Primitives
 internal import Storage
 internal import Synchronization
+internal import Tracing
 
 /// The engine's outgoing messages as web-hooks, through a durable SQLite outbox (contract §4).
 ///
@@ -67,6 +68,7 @@ public final class WebhookOutbox: OutboundMessageSink {
     public func submit(_ messages: [OutboundMessage], journal: [JournalRecord]) {
         var rows: [NewDelivery] = []
         let now = Date()
+        let trace = Self.currentTraceContext()
         for message in messages {
             let urls = configuration.urls(for: message.event)
             guard !urls.isEmpty else { continue }
@@ -80,7 +82,8 @@ public final class WebhookOutbox: OutboundMessageSink {
             for url in urls {
                 rows.append(
                     NewDelivery(
-                        id: DeliveryID.make(), event: message.event, url: url, body: body, createdAt: now))
+                        id: DeliveryID.make(), event: message.event, url: url, body: body, createdAt: now,
+                        trace: trace))
             }
         }
         guard !rows.isEmpty || !journal.isEmpty else { return }
@@ -94,6 +97,16 @@ public final class WebhookOutbox: OutboundMessageSink {
             return claimCommitter(&state)
         }
         if spawn { Task { await commitLoop() } }
+    }
+
+    /// The trace context of the task submitting (the span that caused the messages), as the bootstrapped
+    /// instrument writes it; `nil` outside any trace.
+    static func currentTraceContext() -> StoredTraceContext? {
+        guard let context = ServiceContext.current else { return nil }
+        var headers: [(String, String)] = []
+        InstrumentationSystem.instrument.inject(context, into: &headers, using: HeaderPairsInjector())
+        guard let traceParent = headers.first(where: { $0.0 == "traceparent" })?.1 else { return nil }
+        return StoredTraceContext(traceParent: traceParent, traceState: headers.first { $0.0 == "tracestate" }?.1)
     }
 
     /// Returns once everything submitted before the call is committed to the database.

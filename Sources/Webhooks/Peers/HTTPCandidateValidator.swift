@@ -37,7 +37,8 @@ public struct HTTPCandidateValidator: CandidateValidator {
                 CurlRequest(
                     method: "POST", url: url,
                     headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: body,
-                    timeout: request.executionTimeout + .seconds(1), connectTimeout: .seconds(1)))
+                    timeout: request.executionTimeout + .seconds(1), connectTimeout: .seconds(1)),
+                span: "external validation")
         } catch {
             return .failure("external validator: \(error)")
         }

@@ -38,7 +38,7 @@ public struct HTTPPoVFetcher: PoVFetcher {
             connectTimeout: min(timeout, .seconds(5)), maxResponseBytes: Self.maxResponseBytes)
         let response: CurlResponse
         do {
-            response = try await client.send(request)
+            response = try await client.send(request, span: "fetch PoV")
         } catch {
             throw PoVFetchError.transport(error)
         }

@@ -53,16 +53,16 @@ struct DevnetCommand: AsyncParsableCommand {
     var dataDir: String?
     @Option(help: "The dashboard folder served at / (default: Public, found next to the binary's checkout).")
     var publicDir: String?
+    @Option(help: "Export every node's spans over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318.")
+    var otlpEndpoint: String?
+    @Option(help: "Log lines as text or json (one object a line, with trace_id and span_id inside a trace).")
+    var logFormat: LogFormat = .text
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            // The nodes' own logs would drown the progress lines; BACKINGD_LOG_LEVEL=info brings them back.
-            handler.logLevel =
-                ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
-                ?? .warning
-            return handler
-        }
+        // The nodes' own logs would drown the progress lines; BACKINGD_LOG_LEVEL=info brings them back.
+        Observability.bootstrapLogging(format: logFormat, defaultLevel: .warning)
+        let tracing = try Observability.bootstrapTracing(
+            endpoint: otlpEndpoint, instance: "devnet:\(basePort)", logger: Logger(label: "backingd.devnet"))
         var configuration = DevnetConfiguration()
         configuration.validators = validators
         configuration.paras = paras
@@ -126,6 +126,7 @@ struct DevnetCommand: AsyncParsableCommand {
         stopper.cancel()
         say("devnet: stopping")
         await devnet.shutdown()
+        await tracing.shutdown()
         try outcome.get()
     }
 }

@@ -43,6 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
         help:
             "This node is a process of `backingd devnet --processes`: keep the network description the devnet PUTs to /v1/devnet and answer it (the dashboard draws the network)."
     ) var devnetDashboard = false
+    @Option(
+        help:
+            "Export spans over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318 (…/v1/traces is appended). Without it no span is recorded; a request's traceparent is still passed on."
+    ) var otlpEndpoint: String?
+    @Option(help: "Log lines as text or json (one object a line, with trace_id and span_id inside a trace).")
+    var logFormat: LogFormat = .text
 
     var flagSettings: ConfigurationLoader.Settings {
         var settings = ConfigurationLoader.Settings()
@@ -70,13 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel =
-                ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
-                ?? .info
-            return handler
-        }
+        Observability.bootstrapLogging(format: logFormat, defaultLevel: .info)
         let logger = Logger(label: "backingd")
         var file: Data?
         if let config {
@@ -92,6 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let tracing = try Observability.bootstrapTracing(
+            endpoint: otlpEndpoint, instance: configuration.listen, logger: logger)
         let node = try BackingNode(configuration: configuration, logger: logger)
         try await node.start()
         // Before the line below: whoever reads it may send SIGTERM at once.
@@ -102,6 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         await termination.wait()
         logger.info("shutting down")
         await node.shutdown()
+        await tracing.shutdown()
         logger.info("stopped")
     }
 }

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Telemetry
+import Tracing
+import Webhooks
+
+/// `--log-format`: human-readable lines, or one JSON object per line.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}
+
+/// The process-wide logging and tracing set-up `serve` and `devnet` share.
+enum Observability {
+    /// Log lines on standard error at `level` (`BACKINGD_LOG_LEVEL` overrides it), as text or JSON; either
+    /// way a line written inside a trace carries its `trace_id` and `span_id`.
+    static func bootstrapLogging(format: LogFormat, defaultLevel: Logger.Level) {
+        let level =
+            ProcessInfo.processInfo.environment["BACKINGD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+            ?? defaultLevel
+        LoggingSystem.bootstrap(
+            { label, provider in
+                switch format {
+                case .text:
+                    var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                    handler.logLevel = level
+                    return handler
+                case .json:
+                    var handler = JSONLogHandler.standardError(label: label, metadataProvider: provider)
+                    handler.logLevel = level
+                    return handler
+                }
+            }, metadataProvider: .traceContext)
+    }
+
+    /// What ``bootstrapTracing(endpoint:instance:logger:)`` started, to flush at shutdown.
+    struct Tracing {
+        let exporter: OTLPSpanExporter?
+        let client: CurlClient?
+
+        /// Sends the spans still waiting and stops the exporter.
+        func shutdown() async {
+            await exporter?.shutdown()
+            client?.shutdown()
+        }
+    }
+
+    /// With `endpoint` (an OTLP/HTTP base URL such as `http://127.0.0.1:4318`, or the full `…/v1/traces`), spans
+    /// are recorded and exported there as OTLP JSON; without it the W3C trace context of requests is passed
+    /// on unchanged and no span is recorded (the no-op tracer).
+    /// - Throws: `ValidationError` naming `--otlp-endpoint` for a URL that is not http(s).
+    static func bootstrapTracing(endpoint: String?, instance: String, logger: Logger) throws -> Tracing {
+        guard let endpoint else {
+            InstrumentationSystem.bootstrap(TraceContextPropagator())
+            return Tracing(exporter: nil, client: nil)
+        }
+        let tracesURL = try tracesURL(endpoint)
+        let client = CurlClient(maxConnections: 4)
+        var settings = OTLPSpanExporter.Settings()
+        settings.resource = [
+            ("service.name", "backingd"), ("service.instance.id", instance),
+            ("service.version", BackingdVersion.description),
+        ]
+        let exporter = OTLPSpanExporter(settings: settings, logger: logger) { body in
+            try await client.send(
+                CurlRequest(
+                    method: "POST", url: tracesURL, headers: [("Content-Type", "application/json")], body: body,
+                    timeout: .seconds(10), connectTimeout: .seconds(2))
+            ).status
+        }
+        exporter.start()
+        InstrumentationSystem.bootstrap(OTLPTracer(exporter: exporter))
+        logger.info("exporting spans over OTLP/HTTP", metadata: ["url": "\(tracesURL)"])
+        return Tracing(exporter: exporter, client: client)
+    }
+
+    /// `endpoint` with OTLP/HTTP's traces path appended unless it is there (the
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` convention).
+    static func tracesURL(_ endpoint: String) throws -> String {
+        guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", url.host != nil
+        else {
+            throw ValidationError(
+                "--otlp-endpoint: expected an http(s) URL such as http://127.0.0.1:4318, got \(endpoint)")
+        }
+        if url.path.hasSuffix("/v1/traces") { return endpoint }
+        return (endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint) + "/v1/traces"
+    }
+}

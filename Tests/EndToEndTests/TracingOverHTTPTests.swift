@@ -1,0 +1,167 @@
+import Backing
+import Crypto
+import Foundation
+import Primitives
+import Testing
+import Validation
+import Webhooks
+
+/// One statement followed from a harness through two real `backingd serve` nodes by its W3C trace context,
+/// with both nodes exporting spans over OTLP/HTTP (JSON) to a collector on loopback.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct TracingOverHTTPTests {
+    /// Every span a collector received, decoded from the OTLP JSON `ExportTraceServiceRequest`s.
+    struct Span: CustomStringConvertible {
+        let traceId: String
+        let spanId: String
+        let parentSpanId: String?
+        let name: String
+        let kind: Int
+        let attributes: [String: String]
+        let instance: String
+
+        var description: String { "\(instance) \(name) \(spanId)←\(parentSpanId ?? "root")" }
+
+        static func all(in requests: [TestPeer.Recorded]) -> [Span] {
+            requests.flatMap { request -> [Span] in
+                let resources = request.json?["resourceSpans"] as? [[String: Any]] ?? []
+                return resources.flatMap { resource -> [Span] in
+                    let instance =
+                        (((resource["resource"] as? [String: Any])?["attributes"] as? [[String: Any]]) ?? [])
+                        .first { $0["key"] as? String == "service.instance.id" }
+                        .flatMap { ($0["value"] as? [String: Any])?["stringValue"] as? String } ?? ""
+                    return (resource["scopeSpans"] as? [[String: Any]] ?? []).flatMap { scope in
+                        (scope["spans"] as? [[String: Any]] ?? []).map { span in
+                            var attributes: [String: String] = [:]
+                            for pair in span["attributes"] as? [[String: Any]] ?? [] {
+                                if let key = pair["key"] as? String, let value = pair["value"] as? [String: Any],
+                                    let text = value.values.first
+                                {
+                                    attributes[key] = "\(text)"
+                                }
+                            }
+                            return Span(
+                                traceId: span["traceId"] as? String ?? "", spanId: span["spanId"] as? String ?? "",
+                                parentSpanId: span["parentSpanId"] as? String, name: span["name"] as? String ?? "",
+                                kind: span["kind"] as? Int ?? 0, attributes: attributes, instance: instance)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aStatementsTraceRunsFromTheHarnessThroughNodeAToNodeB() async throws {
+        let alice = Sr25519Keypair.dev("Alice").publicKey
+        let bob = Sr25519Keypair.dev("Bob").publicKey
+        let collector = try TestPeer()
+        let hook = try TestPeer()
+        let (portA, portB) = (try await TwoNodeBackingTests.freePort(), try await TwoNodeBackingTests.freePort())
+        let urlA = "http://127.0.0.1:\(portA)"
+        let urlB = "http://127.0.0.1:\(portB)"
+        // A shares its statements with B and fetches PoVs from B; B shares its own with the test's hook.
+        let nodeA = BackingdProcess(arguments: [
+            "--dev", "--validator-seed", "//Alice", "--webhook", "statement.share=\(urlB)/v1/statements", "--peer",
+            "\(bob.hex)=\(urlB)", "--otlp-endpoint", collector.url, "--log-format", "json",
+        ])
+        let nodeB = BackingdProcess(arguments: [
+            "--dev", "--validator-seed", "//Bob", "--webhook", "statement.share=\(hook.url)/hook", "--peer",
+            "\(alice.hex)=\(urlA)", "--otlp-endpoint", collector.url + "/v1/traces",
+        ])
+        try await nodeA.start(listen: "127.0.0.1:\(portA)")
+        try await nodeB.start(listen: "127.0.0.1:\(portB)")
+        let curl = CurlClient()
+        defer { curl.shutdown() }
+        let apiA = APIClient(baseURL: urlA, client: curl)
+        let apiB = APIClient(baseURL: urlB, client: curl)
+
+        let relayParent = H256(repeating: 0x43)
+        let genesis = AdderParachain.Head.genesis().headData
+        let validationData = PersistedValidationData(
+            parentHead: genesis, relayParentNumber: 10, relayParentStorageRoot: .zero, maxPovSize: 5 << 20)
+        let leaf = Leaf(
+            hash: relayParent, number: 10, sessionIndex: 1, validators: [alice, bob], validatorGroups: [[0, 1]],
+            groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 11),
+            availabilityCores: [.scheduled(ScheduledCore(paraId: AdderParachain.devParaId))],
+            paras: [
+                AdderParachain.devParaId: Leaf.ParaState(
+                    persistedValidationData: validationData, validationCodeHash: AdderParachain.validationCodeHash)
+            ])
+        for api in [apiA, apiB] {
+            let activated = try await api.send("POST", "/v1/leaves", body: try Scenario.json(leaf))
+            #expect(activated.status == 201, "\(activated.text)")
+        }
+
+        // Bob seconds a candidate (untraced); his signed Seconded statement reaches the test's hook.
+        let collation = try AdderCollator.collate(
+            parentHead: genesis, block: AdderParachain.Block(state: 0, add: 3),
+            context: AdderCollator.Context(relayParent: relayParent, relayParentNumber: 10, validatorCount: 2),
+            collator: Sr25519Keypair.dev("Two"))
+        let second = try await apiB.send(
+            "POST", "/v1/second",
+            body: try Scenario.json(
+                Scenario.SecondBody(relayParent: relayParent, candidate: collation.candidate, pov: collation.pov)))
+        #expect(second.object?["accepted"] as? Bool == true, "\(second.text)")
+        let shared = try #require(await hook.waitFor(1, to: "/hook").first, "\(nodeB.logs.value)")
+
+        // The harness posts Bob's statement to Alice inside its own trace.
+        let traceId = "0af7651916cd43dd8448eb211c80319c"
+        let harnessSpan = "b7ad6b7169203331"
+        let posted = try await apiA.send(
+            "POST", "/v1/statements", body: shared.body,
+            headers: [("traceparent", "00-\(traceId)-\(harnessSpan)-01"), ("tracestate", "harness=1")])
+        #expect(posted.status == 200, "\(posted.text)")
+
+        // Alice validates (fetching the PoV from Bob) and her Valid statement reaches Bob's /v1/statements.
+        var spans: [Span] = []
+        let complete = await eventually(within: .seconds(60)) {
+            spans = Span.all(in: collector.requests(to: "/v1/traces")).filter { $0.traceId == traceId }
+            return spans.contains { $0.instance.hasSuffix(":\(portB)") && $0.name == "POST /v1/statements" }
+                && spans.contains { $0.instance.hasSuffix(":\(portB)") && $0.name == "GET /v1/povs/{candidateHash}" }
+                && spans.contains { $0.name == "PVF validation" }
+        }
+        #expect(complete, "spans in the trace: \(spans)\n\(nodeA.logs.value)\n\(nodeB.logs.value)")
+        let inA = spans.filter { $0.instance.hasSuffix(":\(portA)") }
+        let inB = spans.filter { $0.instance.hasSuffix(":\(portB)") }
+        func one(_ spans: [Span], _ name: String) throws -> Span {
+            try #require(spans.first { $0.name == name }, "no \(name) among \(spans)")
+        }
+
+        // Node A: the request span is the harness span's child; checks, import and commit are its children.
+        let request = try one(inA, "POST /v1/statements")
+        #expect(request.parentSpanId == harnessSpan)
+        #expect(request.kind == 2)
+        #expect(request.attributes["http.response.status_code"] == "200")
+        for name in ["verify signature", "import statement", "commit outbox"] {
+            #expect(try one(inA, name).parentSpanId == request.spanId, "\(name)")
+        }
+        // The validation the import started, its PoV fetch from B and its PVF run.
+        let validation = try one(inA, "validate candidate")
+        #expect(validation.parentSpanId == (try one(inA, "import statement")).spanId)
+        let fetch = try one(inA, "fetch PoV")
+        #expect(fetch.parentSpanId == validation.spanId)
+        #expect(fetch.kind == 3)
+        #expect(try one(inA, "PVF validation").parentSpanId == validation.spanId)
+        // The web-hook delivery, a child of the span that made the statement, carried its traceparent to B.
+        let delivery = try one(inA, "webhook statement.share")
+        #expect(delivery.parentSpanId == validation.spanId)
+        #expect(delivery.attributes["http.response.status_code"] == "200")
+
+        // Node B: both requests A made are in the harness's trace, each under the span that sent it.
+        #expect(try one(inB, "GET /v1/povs/{candidateHash}").parentSpanId == fetch.spanId)
+        #expect(try one(inB, "POST /v1/statements").parentSpanId == delivery.spanId)
+        #expect(Set(spans.map(\.spanId)).count == spans.count)
+
+        // A's JSON log lines written inside the trace carry its ids.
+        let logLines = nodeA.logs.value.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(!logLines.isEmpty)
+        #expect(logLines.contains { $0["trace_id"] as? String == traceId && $0["span_id"] is String })
+
+        #expect(await nodeA.stop() == 0)
+        #expect(await nodeB.stop() == 0)
+        await collector.stop()
+        await hook.stop()
+    }
+}
