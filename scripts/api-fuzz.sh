@@ -26,25 +26,10 @@ if [ ! -x "$VENV/bin/schemathesis" ] || ! "$VENV/bin/schemathesis" --version 2>/
   "$VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-$SWIFT build -c "$CONFIG" --product backingd >/dev/null
-BIN="$($SWIFT build -c "$CONFIG" --show-bin-path)/backingd"
-
-WORK=$(mktemp -d)
-NODE_PID=""
-cleanup() {
-  if [ -n "$NODE_PID" ]; then kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+# shellcheck source=scripts/dev-node.sh
+. scripts/dev-node.sh
+start_dev_node api-fuzz "$PORT"
 B="http://127.0.0.1:$PORT"
-"$BIN" serve --dev --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" >"$WORK/node.log" 2>&1 &
-NODE_PID=$!
-for _ in $(seq 1 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/readyz" || true)" = 200 ] && break
-  kill -0 "$NODE_PID" 2>/dev/null || { cat "$WORK/node.log"; echo "api-fuzz: the node died"; exit 1; }
-  sleep 0.2
-done
 
 # Seed: a leaf in which //Alice backs the adder para and the adder's first block seconded at it.
 "$BIN" leaf example >"$WORK/leaf.json"

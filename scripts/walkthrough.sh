@@ -13,24 +13,9 @@ SWIFT=${SWIFT:-swift}
 export CONFIG=${CONFIG:-debug}
 PORT=${WALKTHROUGH_PORT:-8190}
 
-$SWIFT build -c "$CONFIG" --product backingd >/dev/null
-BIN="$($SWIFT build -c "$CONFIG" --show-bin-path)/backingd"
-
-WORK=$(mktemp -d)
-NODE_PID=""
-cleanup() {
-  if [ -n "$NODE_PID" ]; then kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-"$BIN" serve --dev --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" >"$WORK/node.log" 2>&1 &
-NODE_PID=$!
-for _ in $(seq 1 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz" || true)" = 200 ] && break
-  kill -0 "$NODE_PID" 2>/dev/null || { cat "$WORK/node.log"; echo "walkthrough: the node died"; exit 1; }
-  sleep 0.2
-done
+# shellcheck source=scripts/dev-node.sh
+. scripts/dev-node.sh
+start_dev_node walkthrough "$PORT"
 
 # The fenced block between the markers, without its fence lines.
 awk '/<!-- walkthrough:begin -->/ { inside = 1; next } /<!-- walkthrough:end -->/ { inside = 0 } inside' README.md \
