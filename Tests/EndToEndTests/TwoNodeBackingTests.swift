@@ -43,16 +43,7 @@ struct TwoNodeBackingTests {
 
         let relayParent = H256(repeating: 0x42)
         let genesis = AdderParachain.Head.genesis().headData
-        let validationData = PersistedValidationData(
-            parentHead: genesis, relayParentNumber: 10, relayParentStorageRoot: .zero, maxPovSize: 5 << 20)
-        let leaf = Leaf(
-            hash: relayParent, number: 10, sessionIndex: 1, validators: [alice, bob], validatorGroups: [[0, 1]],
-            groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 11),
-            availabilityCores: [.scheduled(ScheduledCore(paraId: AdderParachain.devParaId))],
-            paras: [
-                AdderParachain.devParaId: Leaf.ParaState(
-                    persistedValidationData: validationData, validationCodeHash: AdderParachain.validationCodeHash)
-            ])
+        let leaf = Scenario.aliceAndBobAdderLeaf(hash: relayParent)
         for api in [apiA, apiB] {
             let activated = try await api.send("POST", "/v1/leaves", body: try Scenario.json(leaf))
             #expect(activated.status == 201, "\(activated.text)")

@@ -3,6 +3,7 @@ import Crypto
 import ErasureCoding
 import Foundation
 import Primitives
+import Validation
 
 /// The seed's backing fixture, as JSON bodies for the HTTP API: six validators (Alice, Bob, Charlie,
 /// Dave, Ferdie, One), groups [[2,0,3,5],[1],[4]], paras 1–3, session 1, relay parent 0x05….
@@ -22,6 +23,24 @@ enum Scenario {
             availabilityCores: cores ?? [
                 .scheduled(ScheduledCore(paraId: 1)), .scheduled(ScheduledCore(paraId: 2)),
                 .scheduled(ScheduledCore(paraId: 3, collator: Sr25519Keypair.dev("Two").publicKey)),
+            ])
+    }
+
+    /// A leaf at block 10 in which Alice and Bob are one group backing the adder para at its genesis head
+    /// (the two-node tests: each node activates it, one seconds, the other votes).
+    static func aliceAndBobAdderLeaf(hash: Hash) -> Leaf {
+        let validationData = PersistedValidationData(
+            parentHead: AdderParachain.Head.genesis().headData, relayParentNumber: 10, relayParentStorageRoot: .zero,
+            maxPovSize: 5 << 20)
+        return Leaf(
+            hash: hash, number: 10, sessionIndex: 1,
+            validators: [Sr25519Keypair.dev("Alice").publicKey, Sr25519Keypair.dev("Bob").publicKey],
+            validatorGroups: [[0, 1]],
+            groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 11),
+            availabilityCores: [.scheduled(ScheduledCore(paraId: AdderParachain.devParaId))],
+            paras: [
+                AdderParachain.devParaId: Leaf.ParaState(
+                    persistedValidationData: validationData, validationCodeHash: AdderParachain.validationCodeHash)
             ])
     }
 
