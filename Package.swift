@@ -264,7 +264,7 @@ let package = Package(
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry", "HTTPServer", "Webhooks", "Backing", "Primitives",
+                "Telemetry", "HTTPServer", "Webhooks", "Backing", "Primitives", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),

@@ -2,6 +2,7 @@ import Backing
 import Crypto
 import Foundation
 import Primitives
+import TestSupport
 import Testing
 import Validation
 import Webhooks
@@ -10,47 +11,6 @@ import Webhooks
 /// with both nodes exporting spans over OTLP/HTTP (JSON) to a collector on loopback.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct TracingOverHTTPTests {
-    /// Every span a collector received, decoded from the OTLP JSON `ExportTraceServiceRequest`s.
-    struct Span: CustomStringConvertible {
-        let traceId: String
-        let spanId: String
-        let parentSpanId: String?
-        let name: String
-        let kind: Int
-        let attributes: [String: String]
-        let instance: String
-
-        var description: String { "\(instance) \(name) \(spanId)←\(parentSpanId ?? "root")" }
-
-        static func all(in requests: [TestPeer.Recorded]) -> [Span] {
-            requests.flatMap { request -> [Span] in
-                let resources = request.json?["resourceSpans"] as? [[String: Any]] ?? []
-                return resources.flatMap { resource -> [Span] in
-                    let instance =
-                        (((resource["resource"] as? [String: Any])?["attributes"] as? [[String: Any]]) ?? [])
-                        .first { $0["key"] as? String == "service.instance.id" }
-                        .flatMap { ($0["value"] as? [String: Any])?["stringValue"] as? String } ?? ""
-                    return (resource["scopeSpans"] as? [[String: Any]] ?? []).flatMap { scope in
-                        (scope["spans"] as? [[String: Any]] ?? []).map { span in
-                            var attributes: [String: String] = [:]
-                            for pair in span["attributes"] as? [[String: Any]] ?? [] {
-                                if let key = pair["key"] as? String, let value = pair["value"] as? [String: Any],
-                                    let text = value.values.first
-                                {
-                                    attributes[key] = "\(text)"
-                                }
-                            }
-                            return Span(
-                                traceId: span["traceId"] as? String ?? "", spanId: span["spanId"] as? String ?? "",
-                                parentSpanId: span["parentSpanId"] as? String, name: span["name"] as? String ?? "",
-                                kind: span["kind"] as? Int ?? 0, attributes: attributes, instance: instance)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     @Test func aStatementsTraceRunsFromTheHarnessThroughNodeAToNodeB() async throws {
         let alice = Sr25519Keypair.dev("Alice").publicKey
         let bob = Sr25519Keypair.dev("Bob").publicKey
@@ -77,16 +37,7 @@ struct TracingOverHTTPTests {
 
         let relayParent = H256(repeating: 0x43)
         let genesis = AdderParachain.Head.genesis().headData
-        let validationData = PersistedValidationData(
-            parentHead: genesis, relayParentNumber: 10, relayParentStorageRoot: .zero, maxPovSize: 5 << 20)
-        let leaf = Leaf(
-            hash: relayParent, number: 10, sessionIndex: 1, validators: [alice, bob], validatorGroups: [[0, 1]],
-            groupRotationInfo: GroupRotationInfo(sessionStartBlock: 0, groupRotationFrequency: 0, now: 11),
-            availabilityCores: [.scheduled(ScheduledCore(paraId: AdderParachain.devParaId))],
-            paras: [
-                AdderParachain.devParaId: Leaf.ParaState(
-                    persistedValidationData: validationData, validationCodeHash: AdderParachain.validationCodeHash)
-            ])
+        let leaf = Scenario.aliceAndBobAdderLeaf(hash: relayParent)
         for api in [apiA, apiB] {
             let activated = try await api.send("POST", "/v1/leaves", body: try Scenario.json(leaf))
             #expect(activated.status == 201, "\(activated.text)")
@@ -113,9 +64,11 @@ struct TracingOverHTTPTests {
         #expect(posted.status == 200, "\(posted.text)")
 
         // Alice validates (fetching the PoV from Bob) and her Valid statement reaches Bob's /v1/statements.
-        var spans: [Span] = []
+        var spans: [ExportedSpan] = []
         let complete = await eventually(within: .seconds(60)) {
-            spans = Span.all(in: collector.requests(to: "/v1/traces")).filter { $0.traceId == traceId }
+            spans = collector.requests(to: "/v1/traces").flatMap { ExportedSpan.decode($0.body) }.filter {
+                $0.traceId == traceId
+            }
             return spans.contains { $0.instance.hasSuffix(":\(portB)") && $0.name == "POST /v1/statements" }
                 && spans.contains { $0.instance.hasSuffix(":\(portB)") && $0.name == "GET /v1/povs/{candidateHash}" }
                 && spans.contains { $0.name == "PVF validation" }
@@ -123,7 +76,7 @@ struct TracingOverHTTPTests {
         #expect(complete, "spans in the trace: \(spans)\n\(nodeA.logs.value)\n\(nodeB.logs.value)")
         let inA = spans.filter { $0.instance.hasSuffix(":\(portA)") }
         let inB = spans.filter { $0.instance.hasSuffix(":\(portB)") }
-        func one(_ spans: [Span], _ name: String) throws -> Span {
+        func one(_ spans: [ExportedSpan], _ name: String) throws -> ExportedSpan {
             try #require(spans.first { $0.name == name }, "no \(name) among \(spans)")
         }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Telemetry
+import TestSupport
 import Testing
 import Tracing
 import Webhooks
@@ -40,14 +41,14 @@ import Webhooks
         let resourceKeys = (resource?["attributes"] as? [[String: Any]])?.compactMap { $0["key"] as? String }
         #expect(resourceKeys == ["service.name", "service.instance.id"])
 
-        let spans = try ExportedSpan.decode(body)
+        let spans = ExportedSpan.decode(body)
         let request = try #require(spans.first { $0.name == "POST /v1/statements" })
         let verify = try #require(spans.first { $0.name == "verify signature" })
         let failed = try #require(spans.first { $0.name == "import statement" })
         #expect(request.parentSpanId == nil)
         #expect(request.kind == 2)  // SPAN_KIND_SERVER
         #expect(verify.kind == 1)  // SPAN_KIND_INTERNAL
-        #expect(request.attributes["http.response.status_code"] as? String == "200")  // int64 as a decimal string
+        #expect(request.attributes["http.response.status_code"] == "200")  // int64 as a decimal string
         #expect(Set(spans.map(\.traceId)) == [request.traceId])
         #expect(request.traceId.count == 32 && request.spanId.count == 16)
         #expect(verify.parentSpanId == request.spanId)
@@ -73,7 +74,7 @@ import Webhooks
         span.end()
         tracer.withSpan("sampled") { _ in }
         await exporter.shutdown()
-        let spans = try ExportedSpan.decode(try #require(await collector.waitFor(1).first?.body))
+        let spans = ExportedSpan.decode(try #require(await collector.waitFor(1).first?.body))
         #expect(spans.map(\.name) == ["sampled"])
         #expect(exporter.counts.exported == 1)
     }
@@ -93,7 +94,7 @@ import Webhooks
         let tracer = OTLPTracer(exporter: exporter)
         for index in 0..<5 { tracer.withSpan("span \(index)") { _ in } }
         await exporter.shutdown()
-        let spans = try ExportedSpan.decode(try #require(await collector.waitFor(1).first?.body))
+        let spans = ExportedSpan.decode(try #require(await collector.waitFor(1).first?.body))
         #expect(spans.map(\.name) == ["span 0", "span 1", "span 2"])
         #expect(exporter.counts.exported == 3)
         #expect(exporter.counts.dropped == 2)

@@ -71,39 +71,3 @@ final class Recorder: Sendable {
 
     func stop() async { await server.shutdown() }
 }
-
-/// Decoded OTLP JSON `ExportTraceServiceRequest`s: every span, flattened.
-struct ExportedSpan {
-    let traceId: String
-    let spanId: String
-    let parentSpanId: String?
-    let name: String
-    let kind: Int
-    let attributes: [String: Any]
-    let statusCode: Int
-
-    static func decode(_ body: [UInt8]) throws -> [ExportedSpan] {
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-        var spans: [ExportedSpan] = []
-        for resource in root["resourceSpans"] as? [[String: Any]] ?? [] {
-            for scope in resource["scopeSpans"] as? [[String: Any]] ?? [] {
-                for span in scope["spans"] as? [[String: Any]] ?? [] {
-                    var attributes: [String: Any] = [:]
-                    for pair in span["attributes"] as? [[String: Any]] ?? [] {
-                        guard let key = pair["key"] as? String, let value = pair["value"] as? [String: Any] else {
-                            continue
-                        }
-                        attributes[key] = value.values.first
-                    }
-                    spans.append(
-                        ExportedSpan(
-                            traceId: span["traceId"] as? String ?? "", spanId: span["spanId"] as? String ?? "",
-                            parentSpanId: span["parentSpanId"] as? String, name: span["name"] as? String ?? "",
-                            kind: span["kind"] as? Int ?? -1, attributes: attributes,
-                            statusCode: (span["status"] as? [String: Any])?["code"] as? Int ?? -1))
-                }
-            }
-        }
-        return spans
-    }
-}
