@@ -68,7 +68,6 @@ public final class WebhookOutbox: OutboundMessageSink {
     public func submit(_ messages: [OutboundMessage], journal: [JournalRecord]) {
         var rows: [NewDelivery] = []
         let now = Date()
-        let trace = Self.currentTraceContext()
         for message in messages {
             let urls = configuration.urls(for: message.event)
             guard !urls.isEmpty else { continue }
@@ -81,10 +80,12 @@ public final class WebhookOutbox: OutboundMessageSink {
             }
             for url in urls {
                 rows.append(
-                    NewDelivery(
-                        id: DeliveryID.make(), event: message.event, url: url, body: body, createdAt: now,
-                        trace: trace))
+                    NewDelivery(id: DeliveryID.make(), event: message.event, url: url, body: body, createdAt: now))
             }
+        }
+        // Read only when a delivery will carry it: most turns (every imported statement's) make none.
+        if !rows.isEmpty, let trace = Self.currentTraceContext() {
+            for index in rows.indices { rows[index].trace = trace }
         }
         guard !rows.isEmpty || !journal.isEmpty else { return }
         let spawn = state.withLock { state -> Bool in
