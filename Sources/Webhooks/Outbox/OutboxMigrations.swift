@@ -1,6 +1,6 @@
 internal import GRDB
 
-/// The outbox database's schema (deliveries, the backing journal, the signing history), as append-only migrations: a shipped migration is never edited, a change is a
+/// The outbox database's schema (deliveries, the backing journal, the signing history, the event log), as append-only migrations: a shipped migration is never edited, a change is a
 /// new one, so that a database written by any release opens in every later one.
 enum OutboxMigrations {
     static var migrator: DatabaseMigrator {
@@ -84,6 +84,21 @@ enum OutboxMigrations {
             // journaled like a leaf's and restored with the leaf that allows it.
             try db.execute(
                 sql: "ALTER TABLE journal_leaf ADD COLUMN relayParentOnly INTEGER NOT NULL DEFAULT 0")
+        }
+        migrator.registerMigration("v6: event log") { db in
+            // Every web-hook event once (not per URL), subscribed or not, for `GET /v1/events`: written in the
+            // commit of the deliveries and journal records of the same request, replayed after a client's
+            // last id, pruned by age. AUTOINCREMENT: ids are never reused, even once every row was pruned,
+            // so that a client's last id stays meaningful across restarts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_log (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        event TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        createdAt REAL NOT NULL
+                    )
+                    """)
         }
         return migrator
     }

@@ -74,17 +74,23 @@ final class OutboxStore: Sendable {
     /// at-least-once delivery allows, whereas its fsync would hold the writer — and the next request's
     /// new deliveries behind it — for milliseconds. WAL keeps the order: the next fsynced commit makes
     /// it durable too.
+    ///
+    /// `events` go to the event log in the same transaction; `logged` gets them with their ids, under the
+    /// writer, just before `then`.
     func commit(
-        inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord] = [],
+        inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord] = [], events: [NewEvent] = [],
+        logged: @escaping @Sendable ([LoggedEvent]) -> Void = { _ in },
         then: @escaping @Sendable ([PendingDelivery]) -> Void
     ) async throws {
-        let relaxed = synchronousFull && inserts.isEmpty && journal.isEmpty
+        let relaxed = synchronousFull && inserts.isEmpty && journal.isEmpty && events.isEmpty
         try await pool.writeWithoutTransaction { db in
             if relaxed { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             defer { if relaxed { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
             var inserted: [PendingDelivery] = []
             inserted.reserveCapacity(inserts.count)
+            var loggedEvents: [LoggedEvent] = []
             try db.inTransaction(.immediate) {
+                loggedEvents = try EventLogTable.insert(events, in: db)
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO delivery (id, event, url, createdAt) VALUES (?, ?, ?, ?)")
                 let insertBody = try db.cachedStatement(sql: "INSERT INTO delivery_body (sequence, body) VALUES (?, ?)")
@@ -111,6 +117,7 @@ final class OutboxStore: Sendable {
                 }
                 return .commit
             }
+            logged(loggedEvents)
             then(inserted)
         }
     }
@@ -220,6 +227,16 @@ final class OutboxStore: Sendable {
                 arguments: [cutoff.timeIntervalSince1970])
             return db.changesCount
         }
+    }
+
+    /// The logged events after `id`, oldest first, at most `limit`, only those named in `names` when given.
+    func events(after id: Int64, names: Set<String>?, limit: Int) async throws -> [LoggedEvent] {
+        try await pool.read { db in try EventLogTable.events(after: id, names: names, limit: limit, in: db) }
+    }
+
+    /// Deletes the events logged before `cutoff`; returns how many.
+    func pruneEvents(before cutoff: Date) async throws -> Int {
+        try await pool.write { db in try EventLogTable.prune(before: cutoff, in: db) }
     }
 
     /// The writer's `PRAGMA synchronous` (2 = FULL, 1 = NORMAL) as the next commit of new deliveries
