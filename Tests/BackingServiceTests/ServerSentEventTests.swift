@@ -63,4 +63,36 @@ struct ServerSentEventTests {
         }
         #expect(body.bufferedByteCount == 0)
     }
+
+    @Test func aLiveStreamFollowsOnFromTheLastEventLoggedBeforeItStarted() {
+        let body = HTTPBodyStream(capacity: 1 << 16)
+        let stream = EventStream(body: body, names: nil, resumingAfter: nil, lastLogged: 10)
+        // Committed before the stream started, handed over after: not sent.
+        #expect(stream.take([Self.event(9), Self.event(10)]))
+        #expect(body.bufferedByteCount == 0)
+        #expect(stream.take([Self.event(11)]))
+        #expect(body.bufferedByteCount == EventStream.message([Self.event(11)]).count)
+    }
+
+    @Test func aBatchAfterCommitsTheFeedMissedSwitchesALiveStreamToCatchingUpFromTheLog() {
+        let body = HTTPBodyStream(capacity: 1 << 16)
+        let stream = EventStream(body: body, names: nil, resumingAfter: nil, lastLogged: 5)
+        #expect(stream.take([Self.event(6)]))
+        let buffered = body.bufferedByteCount
+        // 7 and 8 were not handed over: 9 is not sent before them, the log gives all three.
+        #expect(stream.take([Self.event(9)], missedEarlier: true))
+        #expect(!stream.isLive)
+        #expect(body.bufferedByteCount == buffered)
+        #expect(stream.backlogByteCount == 0)
+    }
+
+    @Test func aBatchAfterMissedCommitsWhileCatchingUpIsNotKeptInTheBacklog() {
+        let body = HTTPBodyStream(capacity: 1 << 16)
+        let stream = EventStream(body: body, names: nil, resumingAfter: 0)
+        #expect(stream.take([Self.event(1)]))
+        #expect(stream.backlogByteCount > 0)
+        #expect(stream.take([Self.event(4)], missedEarlier: true))
+        #expect(stream.backlogByteCount == 0)
+        #expect(!stream.isLive)
+    }
 }

@@ -8,7 +8,7 @@ import Webhooks
 /// id, then follows the outbox's live feed, as Server-Sent Events, with a heartbeat comment between.
 ///
 /// Nothing here blocks a thread or polls SQLite per client per event: live events are pushed by the
-/// outbox's commit callback into each stream's bounded buffer (``HTTPBodyStream``, 1 MiB). The log is read
+/// outbox's event feed, right after each commit, into each stream's bounded buffer (``HTTPBodyStream``, 1 MiB). The log is read
 /// to replay after a client's last id, and whenever a live batch does not fit in a client's buffer (a
 /// burst larger than the buffer, or a slow reader): the stream then catches up from the log, page by page,
 /// waiting for the client to take each, and goes live again; memory per client stays bounded either way.
@@ -61,8 +61,11 @@ final class EventStreams: Sendable {
         }
         openGauge.record(opened)
         let body = HTTPBodyStream(capacity: settings.bufferCapacity)
-        let stream = EventStream(body: body, names: names, resumingAfter: lastEventID)
-        let subscription = outbox.eventFeed.subscribe { events in stream.take(events) }
+        let stream = EventStream(
+            body: body, names: names, resumingAfter: lastEventID, lastLogged: outbox.lastEventID)
+        let subscription = outbox.eventFeed.subscribe(names: names) { events, missedEarlier in
+            stream.take(events, missedEarlier: missedEarlier)
+        }
         let ticker = Task { [settings] in
             while true {
                 do { try await Task.sleep(for: settings.heartbeat) } catch { return }
@@ -165,12 +168,14 @@ final class EventStream: Sendable {
     let wakes: AsyncStream<Wake>
     private let wakeContinuation: AsyncStream<Wake>.Continuation
 
-    /// - Parameter resumingAfter: the client's last id: the stream starts by catching up after it; `nil`
-    ///   starts live.
-    init(body: HTTPBodyStream, names: Set<String>?, resumingAfter: Int64?) {
+    /// - Parameters:
+    ///   - resumingAfter: the client's last id: the stream starts by catching up after it; `nil` starts live.
+    ///   - lastLogged: the id of the last event logged before the stream started: a live stream that has to
+    ///     catch up from the log (a burst that did not fit) starts after it, not at the log's beginning.
+    init(body: HTTPBodyStream, names: Set<String>?, resumingAfter: Int64?, lastLogged: Int64 = 0) {
         self.body = body
         self.names = names
-        state = Mutex(State(live: resumingAfter == nil, lastID: resumingAfter ?? 0))
+        state = Mutex(State(live: resumingAfter == nil, lastID: resumingAfter ?? lastLogged))
         (wakes, wakeContinuation) = AsyncStream.makeStream(of: Wake.self)
         if resumingAfter != nil { wakeContinuation.yield(.catchUp) }
     }
@@ -187,21 +192,30 @@ final class EventStream: Sendable {
     /// The bytes of live events kept while catching up.
     var backlogByteCount: Int { state.withLock { $0.backlogBytes } }
 
-    /// The broadcaster's sink (it runs under the outbox's writer, so quickly): sends the wanted events at
-    /// once when live and they fit; if they do not fit, switches to catching up from the log (which has
-    /// them) rather than buffer more. Returns `false` once the client is gone, which ends the subscription.
-    func take(_ events: [LoggedEvent]) -> Bool {
+    /// The broadcaster's sink (it runs on the broadcaster's task, so quickly): sends the wanted events at
+    /// once when live and they fit; if they do not fit, or the broadcaster missed commits before them,
+    /// switches to catching up from the log (which has them) rather than buffer more. Returns `false` once
+    /// the client is gone, which ends the subscription.
+    func take(_ events: [LoggedEvent], missedEarlier: Bool = false) -> Bool {
         state.withLock { state in
             if body.isClosed { return false }
             let wanted = names.map { names in events.filter { names.contains($0.event) } } ?? events
             guard state.live else {
                 state.backlog += wanted
                 state.backlogBytes += wanted.reduce(0) { $0 + $1.body.count }
-                if state.backlogBytes > body.capacity {
+                if missedEarlier || state.backlogBytes > body.capacity {
                     state.backlog = []
                     state.backlogBytes = 0
                     state.backlogIncomplete = true
                 }
+                return true
+            }
+            if missedEarlier {
+                state.live = false
+                state.backlog = []
+                state.backlogBytes = 0
+                state.backlogIncomplete = false
+                wakeContinuation.yield(.catchUp)
                 return true
             }
             let fresh = wanted.filter { $0.id > state.lastID }

@@ -85,20 +85,36 @@ enum OutboxMigrations {
             try db.execute(
                 sql: "ALTER TABLE journal_leaf ADD COLUMN relayParentOnly INTEGER NOT NULL DEFAULT 0")
         }
-        migrator.registerMigration("v6: event log") { db in
+        migrator.registerMigration("v6: event log, a row per commit") { db in
             // Every web-hook event once (not per URL), subscribed or not, for `GET /v1/events`: written in the
             // commit of the deliveries and journal records of the same request, replayed after a client's
-            // last id, pruned by age. AUTOINCREMENT: ids are never reused, even once every row was pruned,
-            // so that a client's last id stays meaningful across restarts.
+            // last id, pruned by age. A row per commit with its events packed (see `EventLogTable`), and the
+            // next id kept apart, so that ids are never handed out again, even once every row was pruned.
+            // A log of the earlier form (a row per event, on main for a while as "v6: event log") is
+            // dropped, its next id kept.
+            var nextID: Int64 = 1
+            if try db.tableExists("event_log") {
+                if try db.tableExists("sqlite_sequence"),
+                    let last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'event_log'")
+                {
+                    nextID = last + 1
+                }
+                try db.execute(sql: "DROP TABLE event_log")
+            }
             try db.execute(
                 sql: """
                     CREATE TABLE event_log (
-                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-                        event TEXT NOT NULL,
-                        body BLOB NOT NULL,
-                        createdAt REAL NOT NULL
-                    )
+                        firstID INTEGER PRIMARY KEY,
+                        count INTEGER NOT NULL CHECK (count > 0),
+                        createdAt REAL NOT NULL,
+                        records BLOB NOT NULL
+                    );
+                    CREATE TABLE event_log_mark (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        nextID INTEGER NOT NULL
+                    );
                     """)
+            try db.execute(sql: "INSERT INTO event_log_mark (id, nextID) VALUES (1, ?)", arguments: [nextID])
         }
         return migrator
     }

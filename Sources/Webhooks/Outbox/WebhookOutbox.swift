@@ -12,7 +12,8 @@ internal import Synchronization
 ///
 /// Each message becomes one delivery per subscribed URL, and one event in the event log whether or not
 /// a URL subscribes; both commit in the transaction of the journal records of the same request, and
-/// the committed events go to ``eventFeed`` right after the commit. ``submit(_:)`` only encodes and queues in memory; one committer task writes whatever has
+/// the committed events go to ``eventFeed`` right after the commit. ``submit(_:)`` only encodes and
+/// queues in memory; one committer task writes whatever has
 /// accumulated in a single transaction (group commit), and ``flush()`` waits for that. Delivery is
 /// at-least-once: per URL in submit order (a delivery is not attempted before every earlier one to
 /// that URL is delivered or dead-lettered), different URLs in parallel. 2xx is delivered; a network
@@ -36,7 +37,7 @@ public final class WebhookOutbox: OutboundMessageSink {
     let metrics: WebhookMetrics
     let state = Mutex(OutboxState())
     /// The live feed of committed events, in commit (= id) order.
-    public let eventFeed = EventBroadcaster()
+    public let eventFeed: EventBroadcaster
     /// The database's file name in a node's data directory (deliveries, journal, signing history).
     public static let fileName = OutboxStore.fileName
 
@@ -60,6 +61,7 @@ public final class WebhookOutbox: OutboundMessageSink {
         self.path = path
         self.synchronousFull = synchronousFull
         currentStore = Mutex(try OutboxStore(path: path, synchronousFull: synchronousFull))
+        eventFeed = EventBroadcaster(logger: logger)
     }
 
     var store: OutboxStore { currentStore.withLock { $0 } }
@@ -68,12 +70,16 @@ public final class WebhookOutbox: OutboundMessageSink {
 
     /// Queues one event and one delivery per subscribed URL for each message, and the journal records, in
     /// order; they commit in one transaction. Cheap and non-blocking: durability comes with ``flush()``.
+    /// The event log takes a message's compact record (``EventRecords``); its JSON is made only for a
+    /// subscribed URL's delivery, and for an event stream when streamed.
     public func submit(_ messages: [OutboundMessage], journal: [JournalRecord]) {
         var rows: [NewDelivery] = []
-        var events: [NewEvent] = []
-        events.reserveCapacity(messages.count)
+        var events = EventRecords()
         let now = Date()
         for message in messages {
+            events.append(message)
+            let urls = configuration.urls(for: message.event)
+            guard !urls.isEmpty else { continue }
             let body: [UInt8]
             do {
                 body = try message.webhookBody()
@@ -81,8 +87,7 @@ public final class WebhookOutbox: OutboundMessageSink {
                 logger.error("cannot encode \(message.event) web-hook: \(error)")
                 continue
             }
-            events.append(NewEvent(event: message.event, body: body, createdAt: now))
-            for url in configuration.urls(for: message.event) {
+            for url in urls {
                 rows.append(
                     NewDelivery(
                         id: DeliveryID.make(), event: message.event, url: url, body: body, createdAt: now))
@@ -95,7 +100,7 @@ public final class WebhookOutbox: OutboundMessageSink {
             guard !state.stopping, state.failure == nil else { return false }
             state.batch += rows
             state.journal += journal
-            state.events += events
+            if !events.isEmpty { state.events.append(events) }
             state.submitted += rows.count + journal.count + events.count
             return claimCommitter(&state)
         }
@@ -287,6 +292,10 @@ public final class WebhookOutbox: OutboundMessageSink {
         try await store.events(after: id, names: names, limit: max(0, limit))
     }
 
+    /// The id of the last event logged so far (0 before the first): a stream that starts live follows on
+    /// from it.
+    public var lastEventID: Int64 { store.lastEventID }
+
     /// Deletes the logged events older than `retention` now (the periodic pruning does this on its own).
     /// - Returns: how many were deleted.
     public func pruneEvents(olderThan retention: Duration) async throws -> Int {
@@ -356,7 +365,7 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// Commits everything queued, one transaction per round, until nothing is left.
     private func commitLoop() async {
         while true {
-            let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate], [JournalRecord], [NewEvent])? in
+            let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate], [JournalRecord], [EventRecords])? in
                 if state.failure != nil
                     || (state.batch.isEmpty && state.updates.isEmpty && state.journal.isEmpty && state.events.isEmpty)
                 {
@@ -371,7 +380,10 @@ public final class WebhookOutbox: OutboundMessageSink {
                 }
                 return (state.batch, state.updates, state.journal, state.events)
             }
-            guard let (inserts, updates, journal, events) = work else { return }
+            guard let (inserts, updates, journal, submittedEvents) = work else { return }
+            let events = submittedEvents.dropFirst().reduce(into: submittedEvents.first ?? EventRecords()) {
+                $0.append(contentsOf: $1)
+            }
             do {
                 try await store.commit(
                     inserts: inserts, updates: updates, journal: journal, events: events,
@@ -400,7 +412,8 @@ public final class WebhookOutbox: OutboundMessageSink {
     ) {
         let (waiters, dropped, first) = state.withLock { state in
             let dropped =
-                inserts.count + journal.count + events + state.batch.count + state.journal.count + state.events.count
+                inserts.count + journal.count + events + state.batch.count + state.journal.count
+                + state.events.reduce(0) { $0 + $1.count }
             state.committed += dropped
             state.batch = []
             state.journal = []
