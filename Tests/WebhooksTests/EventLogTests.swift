@@ -226,6 +226,7 @@ struct EventLogTests {
         }
         #expect(paged == Array(all.dropFirst(3)))
         #expect(try await outbox.events(after: all.last!.id, names: nil, limit: 10).isEmpty)
+        #expect(try await outbox.events(after: .max, names: nil, limit: 10).isEmpty)
         await outbox.shutdown()
     }
 

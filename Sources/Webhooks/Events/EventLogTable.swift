@@ -38,7 +38,8 @@ enum EventLogTable {
     /// A record is decoded and its web-hook body made only when it is wanted.
     /// - Throws: GRDB's errors; ``EventRecordError`` or `ScaleDecodingError` for a row that does not decode.
     static func events(after id: Int64, names: Set<String>?, limit: Int, in db: Database) throws -> [LoggedEvent] {
-        guard limit > 0, names.map({ !$0.isEmpty }) ?? true else { return [] }
+        // No event comes after the largest id a client may send (and `id + 1` below must not overflow).
+        guard limit > 0, id < Int64.max, names.map({ !$0.isEmpty }) ?? true else { return [] }
         // From the row that holds the event after `id` (the last row starting at or before it) on.
         let rows = try Row.fetchCursor(
             db,

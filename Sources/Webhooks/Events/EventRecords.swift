@@ -58,7 +58,9 @@ struct EventRecords: Sendable {
     /// - Throws: ``EventRecordError`` when `bytes` are not `count` records of known kinds.
     static func records(in bytes: [UInt8], count: Int) throws(EventRecordError) -> [Record] {
         var records: [Record] = []
-        records.reserveCapacity(count)
+        guard count >= 0 else { throw .trailingBytes(count: bytes.count) }
+        // A record takes 5 bytes at least: a damaged count cannot make this reserve more than the bytes allow.
+        records.reserveCapacity(min(count, bytes.count / 5))
         var offset = 0
         for index in 0..<count {
             guard bytes.count - offset >= 5 else { throw .truncated(record: index) }
