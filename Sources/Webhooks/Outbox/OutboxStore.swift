@@ -1,6 +1,7 @@
 internal import Backing
 internal import Foundation
 internal import GRDB
+internal import Storage
 
 /// A delivery to be inserted: one message for one subscribed URL.
 struct NewDelivery: Sendable {
@@ -54,6 +55,8 @@ final class OutboxStore: Sendable {
     static let fileName = "outbox.sqlite"
     private let pool: DatabasePool
     private let synchronousFull: Bool
+    /// Checkpoints the WAL when the writer's commits have filled it, so that none of them waits for a checkpoint.
+    let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) and migrates the database at `path`.
     /// - Parameter synchronousFull: `true` fsyncs every commit of new deliveries (survives power loss); `false` uses
@@ -68,10 +71,12 @@ final class OutboxStore: Sendable {
         configuration.busyMode = .timeout(1)
         self.synchronousFull = synchronousFull
         pool = try DatabasePool(path: path, configuration: configuration)
+        checkpointer = try WALCheckpointer(path: path)
         // Set on the writer after the pool is open: GRDB switches a pool's connections to WAL with
         // `synchronous = NORMAL` after `prepareDatabase` has run, so setting it there does not last.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            checkpointer.takeOver(db)
         }
         try OutboxMigrations.migrator.migrate(pool)
     }
@@ -249,6 +254,7 @@ final class OutboxStore: Sendable {
     /// Closes the database. Blocks the calling thread until GRDB's queues are idle (brief once
     /// every write has been awaited).
     func close() throws {
+        defer { checkpointer.close() }
         try pool.close()
     }
 }
