@@ -93,7 +93,11 @@ let package = Package(
         // Adapters.
         .target(
             name: "Storage",
-            dependencies: ["Backing", "Primitives", "Validation", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Backing", "Primitives", "Validation", .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for the WAL hook GRDB does not wrap (WALCheckpointer).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
 
         // The HTTP/1.1 server over libmicrohttpd (knows nothing of backing).

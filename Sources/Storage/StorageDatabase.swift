@@ -19,7 +19,7 @@ public final class StorageDatabase: Sendable {
     /// The database's file name in a node's data directory.
     public static let fileName = "node.sqlite"
     private let path: String
-    private let current: Mutex<DatabasePool>
+    private let current: Mutex<Opened>
     private let failed = Mutex<StorageFailure?>(nil)
     private let failureHandler = Mutex<(@Sendable (StorageFailure) -> Void)?>(nil)
 
@@ -30,20 +30,32 @@ public final class StorageDatabase: Sendable {
         current = Mutex(try Self.open(path))
     }
 
-    private static func open(_ path: String) throws -> DatabasePool {
+    /// A pool and the checkpointer of its WAL.
+    private struct Opened: Sendable {
+        let pool: DatabasePool
+        let checkpointer: WALCheckpointer
+    }
+
+    private static func open(_ path: String) throws -> Opened {
         var configuration = Configuration()
         configuration.label = "backingd.storage"
         configuration.busyMode = .timeout(1)
         let pool = try DatabasePool(path: path, configuration: configuration)
         // Every commit is fsynced (WAL mode's default, NORMAL, fsyncs at checkpoints only): registered code
         // is acknowledged, and a failing fsync is seen at the commit that needed it.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // Checkpoints run off the writer (see ``WALCheckpointer``): an available-data commit of megabytes
+        // would otherwise make the commit after it copy them into the file and fsync it.
+        let checkpointer = try WALCheckpointer(path: path)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            checkpointer.takeOver(db)
+        }
         try Self.migrator.migrate(pool)
-        return pool
+        return Opened(pool: pool, checkpointer: checkpointer)
     }
 
     /// The open pool (replaced by ``reopen()``).
-    public var pool: DatabasePool { current.withLock { $0 } }
+    public var pool: DatabasePool { current.withLock { $0.pool } }
 
     /// The failure that stopped writes, until ``resume()``.
     public var storageFailure: StorageFailure? { failed.withLock { $0 } }
@@ -84,11 +96,15 @@ public final class StorageDatabase: Sendable {
     public func reopen() async throws(StorageFailure) {
         do {
             let fresh = try Self.open(path)
-            try await fresh.write { db in
+            try await fresh.pool.write { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO storageProbe (id, probedAt) VALUES (1, ?)", arguments: [Date()])
             }
-            current.withLock { $0 = fresh }
+            let replaced = current.withLock { current in
+                defer { current = fresh }
+                return current
+            }
+            replaced.checkpointer.close()
         } catch {
             throw StorageFailure(error, database: Self.fileName)
         }

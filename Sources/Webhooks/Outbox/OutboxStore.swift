@@ -1,6 +1,7 @@
 internal import Backing
 internal import Foundation
 internal import GRDB
+internal import Storage
 internal import Synchronization
 
 /// A delivery to be inserted: one message for one subscribed URL.
@@ -57,6 +58,8 @@ final class OutboxStore: Sendable {
     private let synchronousFull: Bool
     /// The id of the next logged event; only the writer reads and advances it (after each commit that logs).
     private let nextEventID: Mutex<Int64>
+    /// Checkpoints the WAL when the writer's commits have filled it, so that none of them waits for a checkpoint.
+    let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) and migrates the database at `path`.
     /// - Parameter synchronousFull: `true` fsyncs every commit of new deliveries (survives power loss); `false` uses
@@ -71,10 +74,12 @@ final class OutboxStore: Sendable {
         configuration.busyMode = .timeout(1)
         self.synchronousFull = synchronousFull
         pool = try DatabasePool(path: path, configuration: configuration)
+        checkpointer = try WALCheckpointer(path: path)
         // Set on the writer after the pool is open: GRDB switches a pool's connections to WAL with
         // `synchronous = NORMAL` after `prepareDatabase` has run, so setting it there does not last.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            checkpointer.takeOver(db)
         }
         try OutboxMigrations.migrator.migrate(pool)
         nextEventID = Mutex(try pool.read { db in try EventLogTable.nextID(in: db) })
@@ -279,6 +284,7 @@ final class OutboxStore: Sendable {
     /// Closes the database. Blocks the calling thread until GRDB's queues are idle (brief once
     /// every write has been awaited).
     func close() throws {
+        defer { checkpointer.close() }
         try pool.close()
     }
 }
