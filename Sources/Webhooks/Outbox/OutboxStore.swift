@@ -74,7 +74,8 @@ final class OutboxStore: Sendable {
         configuration.busyMode = .timeout(1)
         self.synchronousFull = synchronousFull
         pool = try DatabasePool(path: path, configuration: configuration)
-        checkpointer = try WALCheckpointer(path: path)
+        let checkpointer = try WALCheckpointer(path: path)
+        self.checkpointer = checkpointer
         // Set on the writer after the pool is open: GRDB switches a pool's connections to WAL with
         // `synchronous = NORMAL` after `prepareDatabase` has run, so setting it there does not last.
         try pool.writeWithoutTransaction { db in
