@@ -68,6 +68,81 @@ struct EventRecordsTests {
         #expect(records.bytes.count * 5 <= json * 2, "\(records.bytes.count) bytes, JSON \(json)")
     }
 
+    /// `dispute.statements` for `receipt`, one Valid statement by `validator`.
+    static func dispute(_ receipt: CandidateReceipt, by validator: UInt32) -> OutboundMessage {
+        .disputeStatements(
+            DisputeStatementImport(
+                candidateHash: receipt.hash, candidateReceipt: receipt, session: 3,
+                statements: [
+                    SignedDisputeStatement(
+                        statement: .valid(.backingValid(Messages.relayParent)),
+                        validatorIndex: ValidatorIndex(validator),
+                        validatorPublic: Sr25519Public(repeating: UInt8(validator)),
+                        signature: Sr25519Signature(repeating: 2))
+                ]))
+    }
+
+    @Test func aCandidatesReceiptIsRecordedOnceInACommitAndEveryDisputeMessageReadsBackWhole() throws {
+        var other = Messages.receipt
+        other.commitmentsHash = H256(repeating: 0x77)
+        let messages = [
+            Self.dispute(Messages.receipt, by: 1), Messages.numbered(1), Self.dispute(other, by: 2),
+            Self.dispute(Messages.receipt, by: 3), Self.dispute(other, by: 4), Self.dispute(Messages.receipt, by: 5),
+        ]
+        var records = EventRecords()
+        var sizes: [Int] = []
+        for message in messages {
+            let before = records.bytes.count
+            records.append(message)
+            sizes.append(records.bytes.count - before)
+        }
+        let receiptSize = Messages.receipt.scaleEncoded.count
+        // In place of the receipt, a reference of one byte.
+        #expect(sizes[3] + receiptSize == sizes[0] + 1 && sizes[4] + receiptSize == sizes[2] + 1, "\(sizes)")
+
+        let read = try EventRecords.records(in: records.bytes, count: records.count)
+        #expect(read.map(\.event) == messages.map(\.event))
+        for (record, message) in zip(read, messages) {
+            #expect(try record.message() == message)
+            #expect(try record.message().webhookBody() == (try message.webhookBody()))
+        }
+    }
+
+    @Test func aReceiptReferenceStillReadsAfterCommitsAreAppendedTogether() throws {
+        var first = EventRecords()
+        first.append(Messages.numbered(1))
+        var second = EventRecords()
+        second.append(Self.dispute(Messages.receipt, by: 1))
+        second.append(Messages.numbered(2))
+        second.append(Self.dispute(Messages.receipt, by: 2))
+        first.append(contentsOf: second)
+        first.append(Self.dispute(Messages.receipt, by: 3))
+        let read = try EventRecords.records(in: first.bytes, count: first.count)
+        #expect(
+            try read.map { try $0.message() } == [
+                Messages.numbered(1), Self.dispute(Messages.receipt, by: 1), Messages.numbered(2),
+                Self.dispute(Messages.receipt, by: 2), Self.dispute(Messages.receipt, by: 3),
+            ])
+    }
+
+    @Test func aReceiptReferenceToNoReceiptIsRefused() throws {
+        var records = EventRecords()
+        records.append(Self.dispute(Messages.receipt, by: 1))
+        records.append(Self.dispute(Messages.receipt, by: 2))
+        let bytes = records.bytes
+        let secondStart = 4 + Int(bytes[0]) + Int(bytes[1]) << 8
+        // Alone, the second record refers to a record before the first.
+        #expect(throws: EventRecordError.missingReceipt(record: 0)) {
+            try EventRecords.records(in: Array(bytes[secondStart...]), count: 1)
+        }
+        // Referring to a record that is not a full dispute record.
+        var numbered = EventRecords()
+        numbered.append(Messages.numbered(1))
+        #expect(throws: EventRecordError.missingReceipt(record: 1)) {
+            try EventRecords.records(in: numbered.bytes + Array(bytes[secondStart...]), count: 2)
+        }
+    }
+
     @Test func recordsAppendedTogetherReadBackAsOne() throws {
         var first = EventRecords()
         first.append(Messages.numbered(1))
