@@ -163,6 +163,11 @@ struct EventStreamTests {
         let badParameter = try await api.get("/v1/events?lastEventId=-1")
         #expect(badParameter.status == 400)
         #expect((badParameter.object?["detail"] as? String)?.hasPrefix("lastEventId: ") == true)
+        // The header wins over the parameter, but a bad parameter is not ignored for it.
+        let overridden = try await api.send(
+            "GET", "/v1/events?lastEventId=9223372036854775808", headers: [("Last-Event-ID", "0")])
+        #expect(overridden.status == 400)
+        #expect((overridden.object?["detail"] as? String)?.hasPrefix("lastEventId: ") == true, "\(overridden.text)")
         for client in [all, backed, two] { client.disconnect() }
         #expect(await node.stop() == 0)
     }

@@ -31,23 +31,23 @@ enum EventRoutes {
     /// The id to resume after: the `Last-Event-ID` header (which an `EventSource` sends when it reconnects,
     /// so it is newer than a `lastEventId` left in the URL it first connected with), else `?lastEventId=`;
     /// `nil` when neither is given (only events committed from now on are streamed).
-    /// - Throws: a 400 problem naming the header or the parameter when it is not a non-negative integer.
+    /// - Throws: a 400 problem naming the header or the parameter when one given is not a non-negative
+    ///   integer (also the one the other overrides: bad input is never ignored).
     static func lastEventID(_ request: HTTPRequest) throws -> Int64? {
-        let given: (name: String, value: String)? =
-            if let header = request.headers["last-event-id"] {
-                ("Last-Event-ID", header)
-            } else if let parameter = request.query["lastEventId"] {
-                ("lastEventId", parameter)
-            } else {
-                nil
-            }
-        guard let given else { return nil }
-        let trimmed = given.value.trimmingCharacters(in: .whitespaces)
+        let parameter = try request.query["lastEventId"].map { try eventID($0, named: "lastEventId") }
+        let header = try request.headers["last-event-id"].map { try eventID($0, named: "Last-Event-ID") }
+        return header ?? parameter
+    }
+
+    /// `value` as an event id.
+    /// - Throws: a 400 problem naming `name` when it is not a non-negative decimal integer that fits 63 bits.
+    private static func eventID(_ value: String, named name: String) throws -> Int64 {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
             let id = Int64(trimmed)
         else {
             throw ProblemDetails.badRequest(
-                "\(given.name): expected the decimal id of an event (a non-negative integer), got \(given.value)")
+                "\(name): expected the decimal id of an event (a non-negative integer), got \(value)")
         }
         return id
     }
