@@ -262,7 +262,8 @@ let package = Package(
             name: "BackingServiceTests",
             dependencies: [
                 "BackingService", "Primitives", "CompactJSON", "HTTPServer", "StatementTable", "Backing", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "Webhooks", .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

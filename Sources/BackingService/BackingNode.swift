@@ -29,6 +29,7 @@ public final class BackingNode: Sendable {
     /// Every registered route as (method, path pattern), e.g. ("GET", "/v1/leaves/{hash}").
     public let routes: [(method: String, pattern: String)]
     let outbox: WebhookOutbox
+    let eventStreams: EventStreams
     let curl: CurlClient
     let logger: Logger
     let codeStore: SQLiteValidationCodeStore
@@ -61,6 +62,11 @@ public final class BackingNode: Sendable {
         outbox = try WebhookOutbox(
             path: dataDirectory.appendingPathComponent(WebhookOutbox.fileName).path,
             configuration: try Self.webhookConfiguration(configuration), client: curl, logger: logger, metrics: metrics)
+        eventStreams = EventStreams(
+            outbox: outbox,
+            settings: EventStreams.Settings(
+                heartbeat: configuration.eventHeartbeat, limit: Self.eventStreamLimit(configuration)),
+            metricsFactory: metrics, logger: logger)
         let validator: any CandidateValidator =
             if let url = configuration.validationURL {
                 HTTPCandidateValidator(url: url, client: curl)
@@ -80,7 +86,7 @@ public final class BackingNode: Sendable {
 
         let context = ServiceContext(
             subsystem: subsystem, outbox: outbox, availability: availability, validationCode: codeStore,
-            readiness: readiness,
+            readiness: readiness, eventStreams: eventStreams,
             metricsText: { registry.emitToBuffer() }, openAPI: OpenAPIDocument.bytes)
         var router = Self.router(context: context, configuration: configuration)
         // The contract's routes only: extra ones (devnet's) are not part of the documented API.
@@ -110,6 +116,7 @@ public final class BackingNode: Sendable {
         ToolsRoutes.register(on: &router, context: context)
         ValidationCodeRoutes.register(on: &router, context: context)
         OperationalRoutes.register(on: &router, context: context)
+        EventRoutes.register(on: &router, context: context)
         router.fallback(StaticFiles(path: configuration.publicDirectory))
         return router
     }
@@ -228,6 +235,11 @@ public final class BackingNode: Sendable {
         curl.shutdown()
     }
 
+    /// Event streams may hold half the connection limit, so that the other half always serves the API.
+    static func eventStreamLimit(_ configuration: ServiceConfiguration) -> Int {
+        max(1, configuration.connectionLimit / 2)
+    }
+
     static func validatorKey(_ configuration: ServiceConfiguration) throws -> Sr25519Keypair? {
         if let seed = configuration.validatorSeed {
             do {
@@ -245,7 +257,7 @@ public final class BackingNode: Sendable {
             return WebhookConfiguration(
                 subscriptions: try WebhookConfiguration.subscriptions(parsing: configuration.webhooks),
                 secret: configuration.webhookSecret, giveUpAfter: configuration.webhookGiveUp,
-                deliveredRetention: configuration.webhookRetention)
+                deliveredRetention: configuration.webhookRetention, eventRetention: configuration.eventRetention)
         } catch {
             throw ConfigurationError.invalid(key: "webhook", reason: error.reason)
         }

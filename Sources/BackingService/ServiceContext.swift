@@ -14,6 +14,8 @@ struct ServiceContext: Sendable {
     let availability: any AvailabilityStore
     let validationCode: any ValidationCodeStore
     let readiness: Readiness
+    /// The open `GET /v1/events` streams.
+    let eventStreams: EventStreams
     let metricsText: @Sendable () -> [UInt8]
     let openAPI: [UInt8]
 
@@ -25,14 +27,15 @@ struct ServiceContext: Sendable {
 
     init(
         subsystem: BackingSubsystem, outbox: WebhookOutbox, availability: any AvailabilityStore,
-        validationCode: any ValidationCodeStore, readiness: Readiness, metricsText: @escaping @Sendable () -> [UInt8],
-        openAPI: [UInt8]
+        validationCode: any ValidationCodeStore, readiness: Readiness, eventStreams: EventStreams,
+        metricsText: @escaping @Sendable () -> [UInt8], openAPI: [UInt8]
     ) {
         self.subsystem = subsystem
         self.outbox = outbox
         self.availability = availability
         self.validationCode = validationCode
         self.readiness = readiness
+        self.eventStreams = eventStreams
         self.metricsText = metricsText
         self.openAPI = openAPI
     }

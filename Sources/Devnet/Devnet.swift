@@ -149,7 +149,7 @@ public actor Devnet {
         guard configuration.basePort != 0 else { throw DevnetError.invalid("node commands need a --base-port") }
         let ports = (0..<configuration.validators).map { configuration.basePort + $0 }
         return try plan(configuration, ports: ports, dataRoot: dataRoot).map {
-            [executable] + serveArguments($0.settings)
+            [executable] + serveArguments($0.settings) + configuration.nodeFlags
         }
     }
 
@@ -183,7 +183,7 @@ public actor Devnet {
         environment["BACKINGD_LOG_LEVEL"] = environment["BACKINGD_LOG_LEVEL"] ?? "warning"
         let prefix = options.prefix(index: index, address: configuration.address(of: index))
         try await children.start(
-            index: index, command: prefix + [options.executable] + Self.serveArguments(node),
+            index: index, command: prefix + [options.executable] + Self.serveArguments(node) + configuration.nodeFlags,
             environment: environment, logPath: root.appendingPathComponent("node-\(index).log").path)
     }
 

@@ -8,6 +8,9 @@ import Foundation
 /// What `backingd devnet` is told: how many validators and paras, where the nodes listen, how fast
 /// the relay chain goes.
 public struct DevnetConfiguration: Sendable {
+    /// More `serve` flags for every node process (`--processes`, `--print-node-commands`): the command's own
+    /// `--otlp-endpoint` and `--log-format`, so that each node traces and logs as the devnet does.
+    public var nodeFlags: [String] = []
     /// Number of validator nodes (each a full backingd node).
     public var validators = 6
     /// Number of adder parachains (para ids 100, 101, …), each on its own availability core.

@@ -1,9 +1,10 @@
 import CompactJSON
 import Foundation
 
-/// A complete HTTP response.
+/// An HTTP response: complete, or with a body streamed after it (``stream``).
 ///
-/// `Content-Length` is set by the server from `body`; `Date` and `Connection` are MHD's.
+/// `Content-Length` is set by the server from `body` (a streamed body is sent chunked instead); `Date` and
+/// `Connection` are MHD's.
 public struct HTTPResponse: Sendable {
     /// The status code, e.g. 200.
     public var status: Int
@@ -14,6 +15,8 @@ public struct HTTPResponse: Sendable {
     /// The route pattern that produced this response (e.g. `/v1/leaves/{hash}`), set by ``Router`` and used
     /// only as a metrics label; never sent.
     public var routePattern: String?
+    /// A body that goes on after the answer (see ``HTTPBodyStream``); `body` is then ignored.
+    public var stream: HTTPBodyStream?
 
     public init(status: Int = 200, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
@@ -42,6 +45,13 @@ public struct HTTPResponse: Sendable {
     public static func error(_ error: some HTTPError) -> HTTPResponse {
         var response = problem(error.problem)
         for (name, value) in error.headers { response.headers[name] = value }
+        return response
+    }
+
+    /// `stream` as the body, sent as it is written (chunked).
+    public static func stream(_ stream: HTTPBodyStream, status: Int = 200, headers: HTTPHeaders) -> HTTPResponse {
+        var response = HTTPResponse(status: status, headers: headers)
+        response.stream = stream
         return response
     }
 

@@ -80,8 +80,9 @@ public final class HTTPServer: Sendable {
 
     /// Stops gracefully: stops accepting connections, lets in-flight requests finish (up to
     /// ``HTTPServerConfiguration/shutdownGracePeriod``; after that they are answered 503), answers new requests
-    /// on open connections 503 with `Connection: close`, then stops the daemon. Never leaves a connection
-    /// suspended, so it cannot hang on one. Calling it again, or before ``start()``, does nothing.
+    /// on open connections 503 with `Connection: close`, finishes streamed bodies (see ``HTTPBodyStream``; those
+    /// whose clients have not taken the rest by the end of the grace period are closed), then stops the
+    /// daemon. Never leaves a connection suspended, so it cannot hang on one. Calling it again, or before ``start()``, does nothing.
     public func shutdown() async {
         let daemon = state.withLock { state -> MHDDaemon? in
             guard case .running(let daemon) = state else { return nil }
@@ -99,6 +100,10 @@ public final class HTTPServer: Sendable {
             _ = await context.waitUntilIdle(timeout: .seconds(1))
         } else {
             _ = context.answerAllHandling(with: .problem(.unavailable("The server is shutting down.")))
+        }
+        let aborted = context.abortStreams()
+        if aborted > 0 {
+            context.logger.info("shutdown closed streams whose clients did not read", metadata: ["count": "\(aborted)"])
         }
         daemon.stop()
         context.logger.info("stopped")

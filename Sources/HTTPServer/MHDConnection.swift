@@ -191,14 +191,15 @@ extension ServerContext {
         if let router, #available(macOS 26, *), router.routesInline(request) {
             Task.immediate {
                 let response = await self.respondTraced(to: request, with: router)
-                _ = state.answer(response, resuming: handle)
+                if !state.answer(response, resuming: handle) { response.stream?.close() }
                 self.doneHandling(state)
             }
         } else {
             let responder = self.responder
             Task {
                 let response = await self.respondTraced(to: request, with: responder)
-                _ = state.answer(response, resuming: handle)
+                // Shutdown answered first: a streamed body is never sent, and its producer must learn so.
+                if !state.answer(response, resuming: handle) { response.stream?.close() }
                 self.doneHandling(state)
             }
         }
@@ -216,14 +217,17 @@ extension ServerContext {
         metrics.record(
             method: state.method, route: response.routePattern ?? Router.unmatchedRoute, status: response.status,
             duration: .now - state.started)
-        let body = response.body
-        guard
-            let mhdResponse = body.withUnsafeBytes({
+        let created: OpaquePointer?
+        if let stream = response.stream {
+            created = startStream(stream, on: connection)
+        } else {
+            created = response.body.withUnsafeBytes {
                 MHD_create_response_from_buffer(
                     $0.count, UnsafeMutableRawPointer(mutating: $0.baseAddress), .RESPMEM_MUST_COPY)
-            })
-        else {
-            logger.error("cannot answer", metadata: ["error": "\(MHDError("MHD_create_response_from_buffer"))"])
+            }
+        }
+        guard let mhdResponse = created else {
+            logger.error("cannot answer", metadata: ["error": "\(MHDError("MHD_create_response"))"])
             return .NO
         }
         defer { MHD_destroy_response(mhdResponse) }
@@ -244,6 +248,26 @@ extension ServerContext {
             return .NO
         }
     }
+
+    /// An MHD response that pulls `stream` (chunked, size unknown); MHD holds a reference to the stream until
+    /// it frees the response, which closes the stream. `nil` (and the stream closed) if MHD refuses.
+    private func startStream(_ stream: HTTPBodyStream, on connection: OpaquePointer) -> OpaquePointer? {
+        stream.attach(to: connection)
+        streamStarted(stream)
+        let retained = Unmanaged.passRetained(stream)
+        guard
+            let created = MHD_create_response_from_callback(
+                UInt64.max, Self.streamBlockSize, mhdStreamReader, retained.toOpaque(), mhdStreamFreed)
+        else {
+            stream.close()
+            retained.release()
+            return nil
+        }
+        return created
+    }
+
+    /// The most bytes MHD asks a streamed body for at once.
+    private static let streamBlockSize = 32 * 1024
 
     /// Framing headers MHD writes itself from the body it is given.
     private static let headersMHDSets = ["content-length", "transfer-encoding"]

@@ -30,6 +30,8 @@ final class ServerContext: Sendable {
         var shuttingDown = false
         /// Shutdown has answered the running handlers; no connection may be suspended any more.
         var noMoreSuspending = false
+        /// Streamed bodies being sent, which shutdown ends.
+        var streams: [ObjectIdentifier: HTTPBodyStream] = [:]
     }
 
     private let book = Mutex(Book())
@@ -96,9 +98,35 @@ final class ServerContext: Sendable {
         _ = book.withLock { $0.handling.removeValue(forKey: ObjectIdentifier(state)) }
     }
 
-    /// From now on new requests on open connections are answered 503 and their connections closed.
+    /// From now on new requests on open connections are answered 503 and their connections closed, and
+    /// open streamed bodies end once what they buffered is sent.
     func beginShutdown() {
-        book.withLock { $0.shuttingDown = true }
+        let streams = book.withLock { book in
+            book.shuttingDown = true
+            return Array(book.streams.values)
+        }
+        for stream in streams { stream.finish() }
+    }
+
+    /// Records a streamed body about to be sent, until it closes; one that arrives once shutdown has begun
+    /// is finished at once (so that it ends after its buffered bytes, like the others).
+    func streamStarted(_ stream: HTTPBodyStream) {
+        let key = ObjectIdentifier(stream)
+        let shuttingDown = book.withLock { book in
+            book.streams[key] = stream
+            return book.shuttingDown
+        }
+        stream.onClose { [weak self] in _ = self?.book.withLock { $0.streams.removeValue(forKey: key) } }
+        if shuttingDown { stream.finish() }
+    }
+
+    /// Closes the connections of the streamed bodies still being sent (their clients did not take the
+    /// rest within the grace period), so that no connection stays suspended for `MHD_stop_daemon`.
+    /// Returns how many there were.
+    func abortStreams() -> Int {
+        let streams = book.withLock { Array($0.streams.values) }
+        for stream in streams { stream.abort() }
+        return streams.count
     }
 
     /// Returns once no request is in flight, or after `timeout`, whichever is first; says whether idle.

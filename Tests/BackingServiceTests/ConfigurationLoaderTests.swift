@@ -79,6 +79,23 @@ struct ConfigurationLoaderTests {
         }
     }
 
+    @Test func eventsAreKeptAnHourAndHeartbeatEveryFifteenSecondsUnlessSetAndAZeroHeartbeatIsRefused() throws {
+        let defaults = try ConfigurationLoader.load(development: false, file: nil, environment: [:], flags: [:])
+        #expect(defaults.eventRetention == .seconds(3600))
+        #expect(defaults.eventHeartbeat == .seconds(15))
+        let set = try ConfigurationLoader.load(
+            development: false, file: Data(#"{"eventRetention": "2h"}"#.utf8),
+            environment: ["BACKINGD_EVENT_HEARTBEAT": "250ms"], flags: [:])
+        #expect(set.eventRetention == .seconds(7200))
+        #expect(set.eventHeartbeat == .milliseconds(250))
+        #expect(
+            throws: ConfigurationError.invalid(key: "eventHeartbeat", reason: "expected a duration above zero, got 0s")
+        ) {
+            try ConfigurationLoader.load(
+                development: false, file: nil, environment: [:], flags: ["eventHeartbeat": ["0s"]])
+        }
+    }
+
     @Test func durationsTakeUnits() throws {
         for (text, expected) in [
             ("500ms", Duration.milliseconds(500)), ("15m", .seconds(900)), ("24h", .seconds(86_400)),

@@ -213,6 +213,19 @@ import Webhooks
         Self.expectNoneLeft(pids, folder: root.path)
     }
 
+    /// A devnet's `--otlp-endpoint` and `--log-format json` are every node's too, so that a statement can be
+    /// followed through node processes as through in-process nodes; without them, no node gets either flag.
+    @Test func everyNodeProcessTracesAndLogsAsTheDevnetCommandSays() throws {
+        let base = ["devnet", "--print-node-commands", "--validators", "2", "--paras", "1", "--base-port", "9400"]
+        let traced = try Self.runToEnd(
+            base + ["--otlp-endpoint", "http://127.0.0.1:4318", "--log-format", "json"]
+        ).split(separator: "\n")
+        #expect(traced.count == 2)
+        #expect(traced.allSatisfy { $0.hasSuffix(" --otlp-endpoint http://127.0.0.1:4318 --log-format json") })
+        let plain = try Self.runToEnd(base)
+        #expect(!plain.contains("--otlp-endpoint") && !plain.contains("--log-format"), "\(plain)")
+    }
+
     /// The N-machines path on one machine: `devnet --print-node-commands` prints each node's `serve`
     /// command, the nodes are started from those lines as another machine (or a systemd unit) would, and
     /// `devnet --attach` drives them without starting any.

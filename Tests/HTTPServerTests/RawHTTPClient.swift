@@ -119,6 +119,48 @@ final class RawHTTPClient: @unchecked Sendable {
         return ClientResponse(status: status, headers: headers, body: body)
     }
 
+    /// Reads the status line and the headers only, leaving the body (e.g. a streamed one) to be read on.
+    func readHead() throws -> ClientResponse {
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        while buffer.firstRange(of: separator) == nil {
+            if try !fill() { throw ClientError.closed }
+        }
+        guard let end = buffer.firstRange(of: separator)?.upperBound else { throw ClientError.closed }
+        let head = String(decoding: buffer[..<end], as: UTF8.self)
+        buffer.removeFirst(end)
+        var lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw ClientError.malformed(head) }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
+        }
+        return ClientResponse(status: status, headers: headers, body: [])
+    }
+
+    /// Reads until `marker` has arrived and returns what was read up to its end (raw: chunk sizes included).
+    func read(through marker: String) throws -> String {
+        let needle = Array(marker.utf8)
+        while buffer.firstRange(of: needle) == nil {
+            if try !fill() { throw ClientError.closed }
+        }
+        guard let end = buffer.firstRange(of: needle)?.upperBound else { throw ClientError.closed }
+        defer { buffer.removeFirst(end) }
+        return String(decoding: buffer[..<end], as: UTF8.self)
+    }
+
+    /// Shrinks the socket's receive buffer (before anything is read), so that a client that does not read
+    /// pushes back on the server after little data.
+    func shrinkReceiveBuffer(to bytes: Int32) {
+        var size = bytes
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Closes the connection from the client's side.
+    func disconnect() { shutdown(fd, Int32(SHUT_RDWR)) }
+
     /// Whether the server closed the connection (reads until EOF or error).
     func isClosedByServer() -> Bool {
         (try? fill()) != true

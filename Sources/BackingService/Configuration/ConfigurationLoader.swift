@@ -4,9 +4,9 @@ public import Foundation
 ///
 /// Every setting has one key, spelled `camelCase` in the JSON config file, `BACKINGD_UPPER_SNAKE` in the
 /// environment and `--kebab-case` on the command line: `listen`, `validatorSeed`, `keystore`, `webhook`
-/// (list), `webhookSecret`, `webhookGiveUp`, `webhookRetention`, `peer` (list), `validationUrl`, `dataDir`, `authToken`,
-/// `maxBody`, `maxInflightBytes`, `idleTimeout`, `validationConcurrency`, `threadPool`, `connectionLimit`, `publicDir`,
-/// `devnetDashboard` (`true` or `false`).
+/// (list), `webhookSecret`, `webhookGiveUp`, `webhookRetention`, `eventRetention`, `eventHeartbeat`, `peer` (list),
+/// `validationUrl`, `dataDir`, `authToken`, `maxBody`, `maxInflightBytes`, `idleTimeout`, `validationConcurrency`,
+/// `threadPool`, `connectionLimit`, `publicDir`, `devnetDashboard` (`true` or `false`).
 /// List values in the environment are comma-separated. Durations take `s`, `m`, `h` suffixes (`90s`, `24h`)
 /// or plain seconds.
 public enum ConfigurationLoader {
@@ -14,7 +14,8 @@ public enum ConfigurationLoader {
     public typealias Settings = [String: [String]]
 
     public static let keys = [
-        "listen", "validatorSeed", "keystore", "webhook", "webhookSecret", "webhookGiveUp", "webhookRetention", "peer",
+        "listen", "validatorSeed", "keystore", "webhook", "webhookSecret", "webhookGiveUp", "webhookRetention",
+        "eventRetention", "eventHeartbeat", "peer",
         "validationUrl",
         "dataDir", "authToken", "maxBody", "maxInflightBytes", "idleTimeout", "validationConcurrency", "threadPool",
         "connectionLimit",
@@ -88,6 +89,12 @@ public enum ConfigurationLoader {
             case "webhookSecret": c.webhookSecret = value
             case "webhookGiveUp": c.webhookGiveUp = try duration(value, key: key)
             case "webhookRetention": c.webhookRetention = try duration(value, key: key)
+            case "eventRetention": c.eventRetention = try duration(value, key: key)
+            case "eventHeartbeat":
+                c.eventHeartbeat = try duration(value, key: key)
+                guard c.eventHeartbeat > .zero else {
+                    throw .invalid(key: key, reason: "expected a duration above zero, got \(value)")
+                }
             case "validationUrl": c.validationURL = value
             case "dataDir": c.dataDirectory = value
             case "authToken": c.authToken = value.isEmpty ? nil : value

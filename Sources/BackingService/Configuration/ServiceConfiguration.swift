@@ -14,6 +14,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var webhookGiveUp: Duration = .seconds(24 * 3600)
     /// How long delivered web-hook deliveries are kept (listed) before they are deleted.
     public var webhookRetention: Duration = .seconds(7 * 24 * 3600)
+    /// How long events stay in the event log, replayable by `GET /v1/events` after a client's last id.
+    public var eventRetention: Duration = .seconds(3600)
+    /// Time between two heartbeat comments on an event stream (a hidden setting, for tests).
+    public var eventHeartbeat: Duration = .seconds(15)
     /// `PUBKEY=URL` peers for PoV fetching (PUBKEY hex or SS58).
     public var peers: [String] = []
     /// An external validator; `nil` = embedded validation.

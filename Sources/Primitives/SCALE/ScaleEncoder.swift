@@ -8,6 +8,17 @@ public struct ScaleEncoder: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// How many bytes are written so far.
+    public var count: Int { bytes.count }
+
+    /// Overwrites the 4 bytes at `offset` with `value`, little-endian: for a length prefix that is known
+    /// only once what it measures has been appended after it.
+    /// - Precondition: `offset + 4 <= count`.
+    public mutating func overwrite(littleEndian value: UInt32, at offset: Int) {
+        precondition(offset >= 0 && offset + 4 <= bytes.count, "overwrite past the end of the encoding")
+        for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
+    }
+
     /// Appends raw bytes with no length prefix (fixed-size arrays, hashes, the `BKNG` magic).
     public mutating func appendRaw(_ raw: some Sequence<UInt8>) { bytes.append(contentsOf: raw) }
 

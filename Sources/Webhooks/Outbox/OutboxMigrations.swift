@@ -1,6 +1,6 @@
 internal import GRDB
 
-/// The outbox database's schema (deliveries, the backing journal, the signing history), as append-only migrations: a shipped migration is never edited, a change is a
+/// The outbox database's schema (deliveries, the backing journal, the signing history, the event log), as append-only migrations: a shipped migration is never edited, a change is a
 /// new one, so that a database written by any release opens in every later one.
 enum OutboxMigrations {
     static var migrator: DatabaseMigrator {
@@ -93,6 +93,37 @@ enum OutboxMigrations {
                     ALTER TABLE delivery ADD COLUMN traceParent TEXT;
                     ALTER TABLE delivery ADD COLUMN traceState TEXT;
                     """)
+        }
+        migrator.registerMigration("v7: event log, a row per commit") { db in
+            // Every web-hook event once (not per URL), subscribed or not, for `GET /v1/events`: written in the
+            // commit of the deliveries and journal records of the same request, replayed after a client's
+            // last id, pruned by age. A row per commit with its events packed (see `EventLogTable`), and the
+            // next id kept apart, so that ids are never handed out again, even once every row was pruned.
+            // A log of the earlier form (a row per event, on main for a while as "v6: event log") is
+            // dropped, its next id kept.
+            var nextID: Int64 = 1
+            if try db.tableExists("event_log") {
+                if try db.tableExists("sqlite_sequence"),
+                    let last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'event_log'")
+                {
+                    nextID = last + 1
+                }
+                try db.execute(sql: "DROP TABLE event_log")
+            }
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_log (
+                        firstID INTEGER PRIMARY KEY,
+                        count INTEGER NOT NULL CHECK (count > 0),
+                        createdAt REAL NOT NULL,
+                        records BLOB NOT NULL
+                    );
+                    CREATE TABLE event_log_mark (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        nextID INTEGER NOT NULL
+                    );
+                    """)
+            try db.execute(sql: "INSERT INTO event_log_mark (id, nextID) VALUES (1, ?)", arguments: [nextID])
         }
         return migrator
     }

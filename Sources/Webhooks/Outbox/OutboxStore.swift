@@ -2,6 +2,7 @@ internal import Backing
 internal import Foundation
 internal import GRDB
 internal import Storage
+internal import Synchronization
 
 /// A delivery to be inserted: one message for one subscribed URL.
 struct NewDelivery: Sendable {
@@ -55,6 +56,8 @@ final class OutboxStore: Sendable {
     static let fileName = "outbox.sqlite"
     private let pool: DatabasePool
     private let synchronousFull: Bool
+    /// The id of the next logged event; only the writer reads and advances it (after each commit that logs).
+    private let nextEventID: Mutex<Int64>
     /// Checkpoints the WAL when the writer's commits have filled it, so that none of them waits for a checkpoint.
     let checkpointer: WALCheckpointer
 
@@ -80,6 +83,7 @@ final class OutboxStore: Sendable {
             checkpointer.takeOver(db)
         }
         try OutboxMigrations.migrator.migrate(pool)
+        nextEventID = Mutex(try pool.read { db in try EventLogTable.nextID(in: db) })
     }
 
     /// Inserts `inserts` (in order), writes the journal records and applies `updates` in one transaction, then calls `then` with
@@ -90,17 +94,26 @@ final class OutboxStore: Sendable {
     /// at-least-once delivery allows, whereas its fsync would hold the writer — and the next request's
     /// new deliveries behind it — for milliseconds. WAL keeps the order: the next fsynced commit makes
     /// it durable too.
+    ///
+    /// `events` go to the event log in the same transaction, as one row; `logged` gets them with their first
+    /// id, under the writer, just before `then`.
     func commit(
         inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord] = [],
+        events: EventRecords = EventRecords(), logged: @escaping @Sendable (CommittedEvents) -> Void = { _ in },
         then: @escaping @Sendable ([PendingDelivery]) -> Void
     ) async throws {
-        let relaxed = synchronousFull && inserts.isEmpty && journal.isEmpty
+        let relaxed = synchronousFull && inserts.isEmpty && journal.isEmpty && events.isEmpty
         try await pool.writeWithoutTransaction { db in
             if relaxed { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             defer { if relaxed { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
             var inserted: [PendingDelivery] = []
             inserted.reserveCapacity(inserts.count)
+            let firstEventID = nextEventID.withLock { $0 }
+            let eventTime = Date().timeIntervalSince1970
             try db.inTransaction(.immediate) {
+                if !events.isEmpty {
+                    try EventLogTable.insert(events, firstID: firstEventID, createdAt: eventTime, in: db)
+                }
                 let insert = try db.cachedStatement(
                     sql: """
                         INSERT INTO delivery (id, event, url, createdAt, traceParent, traceState) VALUES (?, ?, ?, ?, ?, ?)
@@ -132,9 +145,16 @@ final class OutboxStore: Sendable {
                 }
                 return .commit
             }
+            if !events.isEmpty {
+                nextEventID.withLock { $0 = firstEventID + Int64(events.count) }
+                logged(CommittedEvents(firstID: firstEventID, records: events, createdAt: eventTime))
+            }
             then(inserted)
         }
     }
+
+    /// The id of the last event logged (0 before the first).
+    var lastEventID: Int64 { nextEventID.withLock { $0 } - 1 }
 
     /// Commits (and with `synchronousFull` fsyncs) a write of one row: proof that the database takes a
     /// durable write again after a storage failure.
@@ -244,6 +264,16 @@ final class OutboxStore: Sendable {
                 arguments: [cutoff.timeIntervalSince1970])
             return db.changesCount
         }
+    }
+
+    /// The logged events after `id`, oldest first, at most `limit`, only those named in `names` when given.
+    func events(after id: Int64, names: Set<String>?, limit: Int) async throws -> [LoggedEvent] {
+        try await pool.read { db in try EventLogTable.events(after: id, names: names, limit: limit, in: db) }
+    }
+
+    /// Deletes the events logged before `cutoff`; returns how many.
+    func pruneEvents(before cutoff: Date) async throws -> Int {
+        try await pool.write { db in try EventLogTable.prune(before: cutoff, in: db) }
     }
 
     /// The writer's `PRAGMA synchronous` (2 = FULL, 1 = NORMAL) as the next commit of new deliveries

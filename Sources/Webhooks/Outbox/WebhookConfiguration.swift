@@ -32,6 +32,9 @@ public struct WebhookConfiguration: Sendable {
     /// How long a delivered delivery stays in the table (and in the deliveries listing) before it is
     /// deleted; dead-lettered ones are kept.
     public var deliveredRetention: Duration
+    /// How long an event stays in the event log (replayable by `GET /v1/events` after a client's last id)
+    /// before it is deleted.
+    public var eventRetention: Duration
     /// The first retry's delay.
     public var initialBackoff: Duration
     /// The longest delay between two attempts.
@@ -45,7 +48,7 @@ public struct WebhookConfiguration: Sendable {
 
     public init(
         subscriptions: [Subscription], secret: String? = nil, giveUpAfter: Duration = .seconds(24 * 3600),
-        deliveredRetention: Duration = .seconds(7 * 24 * 3600),
+        deliveredRetention: Duration = .seconds(7 * 24 * 3600), eventRetention: Duration = .seconds(3600),
         initialBackoff: Duration = .milliseconds(500), maxBackoff: Duration = .seconds(60), jitter: Double = 0.2,
         requestTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(5)
     ) {
@@ -53,6 +56,7 @@ public struct WebhookConfiguration: Sendable {
         self.secret = secret
         self.giveUpAfter = giveUpAfter
         self.deliveredRetention = deliveredRetention
+        self.eventRetention = eventRetention
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.jitter = jitter

@@ -8,10 +8,13 @@ internal import Storage
 internal import Synchronization
 internal import Tracing
 
-/// The engine's outgoing messages as web-hooks, through a durable SQLite outbox (contract §4).
+/// The engine's outgoing messages as web-hooks, through a durable SQLite outbox (contract §4), and as
+/// the event log that `GET /v1/events` streams (contract §8.27).
 ///
-/// Each message becomes one delivery per subscribed URL; messages without a subscriber are not
-/// stored. ``submit(_:)`` only encodes and queues in memory; one committer task writes whatever has
+/// Each message becomes one delivery per subscribed URL, and one event in the event log whether or not
+/// a URL subscribes; both commit in the transaction of the journal records of the same request, and
+/// the committed events go to ``eventFeed`` right after the commit. ``submit(_:)`` only encodes and
+/// queues in memory; one committer task writes whatever has
 /// accumulated in a single transaction (group commit), and ``flush()`` waits for that. Delivery is
 /// at-least-once: per URL in submit order (a delivery is not attempted before every earlier one to
 /// that URL is delivered or dead-lettered), different URLs in parallel. 2xx is delivered; a network
@@ -34,6 +37,8 @@ public final class WebhookOutbox: OutboundMessageSink {
     let logger: Logger
     let metrics: WebhookMetrics
     let state = Mutex(OutboxState())
+    /// The live feed of committed events, in commit (= id) order.
+    public let eventFeed: EventBroadcaster
     /// The database's file name in a node's data directory (deliveries, journal, signing history).
     public static let fileName = OutboxStore.fileName
 
@@ -57,18 +62,23 @@ public final class WebhookOutbox: OutboundMessageSink {
         self.path = path
         self.synchronousFull = synchronousFull
         currentStore = Mutex(try OutboxStore(path: path, synchronousFull: synchronousFull))
+        eventFeed = EventBroadcaster(logger: logger)
     }
 
     var store: OutboxStore { currentStore.withLock { $0 } }
 
     // MARK: - OutboundMessageSink
 
-    /// Queues one delivery per subscribed URL for each message, and the journal records, in order; they
-    /// commit in one transaction. Cheap and non-blocking: durability comes with ``flush()``.
+    /// Queues one event and one delivery per subscribed URL for each message, and the journal records, in
+    /// order; they commit in one transaction. Cheap and non-blocking: durability comes with ``flush()``.
+    /// The event log takes a message's compact record (``EventRecords``); its JSON is made only for a
+    /// subscribed URL's delivery, and for an event stream when streamed.
     public func submit(_ messages: [OutboundMessage], journal: [JournalRecord]) {
         var rows: [NewDelivery] = []
+        var events = EventRecords()
         let now = Date()
         for message in messages {
+            events.append(message)
             let urls = configuration.urls(for: message.event)
             guard !urls.isEmpty else { continue }
             let body: [UInt8]
@@ -87,14 +97,15 @@ public final class WebhookOutbox: OutboundMessageSink {
         if !rows.isEmpty, let trace = Self.currentTraceContext() {
             for index in rows.indices { rows[index].trace = trace }
         }
-        guard !rows.isEmpty || !journal.isEmpty else { return }
+        guard !rows.isEmpty || !events.isEmpty || !journal.isEmpty else { return }
         let spawn = state.withLock { state -> Bool in
             // After a storage failure nothing new is committed until the node has rebuilt its state from
             // the database: whoever submitted this gets the failure from `flush()`.
             guard !state.stopping, state.failure == nil else { return false }
             state.batch += rows
             state.journal += journal
-            state.submitted += rows.count + journal.count
+            if !events.isEmpty { state.events.append(events) }
+            state.submitted += rows.count + journal.count + events.count
             return claimCommitter(&state)
         }
         if spawn { Task { await commitLoop() } }
@@ -227,11 +238,14 @@ public final class WebhookOutbox: OutboundMessageSink {
         }
     }
 
-    /// Deletes delivered rows older than the retention, at start and then every hour (or every
-    /// retention, if shorter), until cancelled by ``shutdown()``.
+    /// Deletes delivered rows older than their retention and logged events older than theirs, at start and
+    /// then every hour, or more often for a short retention: every delivered retention, and every quarter
+    /// of the event retention (so that no event outlives its retention by more than a quarter of it),
+    /// until cancelled by ``shutdown()``.
     private func pruneDeliveredPeriodically() async {
         let retention = configuration.deliveredRetention
-        let period = min(retention, .seconds(3600))
+        let eventRetention = configuration.eventRetention
+        let period = min(retention, eventRetention / 4, .seconds(3600))
         while !Task.isCancelled {
             do {
                 if storageFailure == nil {
@@ -239,6 +253,11 @@ public final class WebhookOutbox: OutboundMessageSink {
                     let pruned = try await store.pruneDelivered(before: cutoff)
                     if pruned > 0 {
                         logger.info("pruned \(pruned) delivered web-hook deliveries older than \(retention)")
+                    }
+                    let eventCutoff = Date().addingTimeInterval(-eventRetention.timeInterval)
+                    let prunedEvents = try await store.pruneEvents(before: eventCutoff)
+                    if prunedEvents > 0 {
+                        logger.debug("pruned \(prunedEvents) logged events older than \(eventRetention)")
                     }
                 }
             } catch {
@@ -276,6 +295,25 @@ public final class WebhookOutbox: OutboundMessageSink {
                 throw JournalError.foreignValidator(history: owner, configured: validator)
             }
         }
+    }
+
+    // MARK: - Event log
+
+    /// The logged events after `id`, oldest first, at most `limit`; only those named in `names` when given
+    /// (to replay a `GET /v1/events` client's missed events before it follows ``eventFeed``).
+    /// - Throws: GRDB's `DatabaseError` when the database cannot be read.
+    public func events(after id: Int64, names: Set<String>?, limit: Int) async throws -> [LoggedEvent] {
+        try await store.events(after: id, names: names, limit: max(0, limit))
+    }
+
+    /// The id of the last event logged so far (0 before the first): a stream that starts live follows on
+    /// from it.
+    public var lastEventID: Int64 { store.lastEventID }
+
+    /// Deletes the logged events older than `retention` now (the periodic pruning does this on its own).
+    /// - Returns: how many were deleted.
+    public func pruneEvents(olderThan retention: Duration) async throws -> Int {
+        try await store.pruneEvents(before: Date().addingTimeInterval(-retention.timeInterval))
     }
 
     // MARK: - Queries
@@ -341,8 +379,10 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// Commits everything queued, one transaction per round, until nothing is left.
     private func commitLoop() async {
         while true {
-            let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate], [JournalRecord])? in
-                if state.failure != nil || (state.batch.isEmpty && state.updates.isEmpty && state.journal.isEmpty) {
+            let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate], [JournalRecord], [EventRecords])? in
+                if state.failure != nil
+                    || (state.batch.isEmpty && state.updates.isEmpty && state.journal.isEmpty && state.events.isEmpty)
+                {
                     state.committerRunning = false
                     return nil
                 }
@@ -350,24 +390,31 @@ public final class WebhookOutbox: OutboundMessageSink {
                     state.batch = []
                     state.updates = []
                     state.journal = []
+                    state.events = []
                 }
-                return (state.batch, state.updates, state.journal)
+                return (state.batch, state.updates, state.journal, state.events)
             }
-            guard let (inserts, updates, journal) = work else { return }
+            guard let (inserts, updates, journal, submittedEvents) = work else { return }
+            let events = submittedEvents.dropFirst().reduce(into: submittedEvents.first ?? EventRecords()) {
+                $0.append(contentsOf: $1)
+            }
             do {
-                try await store.commit(inserts: inserts, updates: updates, journal: journal) { inserted in
-                    self.didCommit(inserted, updates: updates, journalRecords: journal.count)
+                try await store.commit(
+                    inserts: inserts, updates: updates, journal: journal, events: events,
+                    logged: { logged in self.eventFeed.publish(logged) }
+                ) { inserted in
+                    self.didCommit(inserted, updates: updates, otherRecords: journal.count + events.count)
                 }
             } catch {
                 fail(
                     StorageFailure(error, database: Self.fileName), inserts: inserts, updates: updates,
-                    journal: journal, committer: true)
+                    journal: journal, events: events.count, committer: true)
                 return
             }
         }
     }
 
-    /// A commit failed: its deliveries and journal records, and everything queued behind them, are dropped
+    /// A commit failed: its deliveries, journal records and events, and everything queued behind them, are dropped
     /// (their submitters' flushes fail, so none of it was acknowledged), and no commit runs until
     /// ``resume()``. Delivery state changes are kept: they describe rows already committed, and are
     /// committed after the resume.
@@ -375,13 +422,16 @@ public final class WebhookOutbox: OutboundMessageSink {
     ///   its next round.
     private func fail(
         _ failure: StorageFailure, inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord],
-        committer: Bool
+        events: Int = 0, committer: Bool
     ) {
         let (waiters, dropped, first) = state.withLock { state in
-            let dropped = inserts.count + journal.count + state.batch.count + state.journal.count
+            let dropped =
+                inserts.count + journal.count + events + state.batch.count + state.journal.count
+                + state.events.reduce(0) { $0 + $1.count }
             state.committed += dropped
             state.batch = []
             state.journal = []
+            state.events = []
             state.updates = updates + state.updates
             let first = state.failure == nil
             state.failure = failure
@@ -399,10 +449,11 @@ public final class WebhookOutbox: OutboundMessageSink {
     }
 
     /// Runs under the store's writer right after a commit: counts it, wakes flushes, feeds the lanes.
-    private func didCommit(_ inserted: [PendingDelivery], updates: [DeliveryUpdate], journalRecords: Int) {
+    /// `otherRecords`: the journal records and events of the commit.
+    private func didCommit(_ inserted: [PendingDelivery], updates: [DeliveryUpdate], otherRecords: Int) {
         let (waiters, progressWaiters, pending, woken) = state.withLock { state in
             let settled = updates.count(where: { $0.status != .pending })
-            state.committed += inserted.count + updates.count + journalRecords
+            state.committed += inserted.count + updates.count + otherRecords
             state.pending += inserted.count - settled
             state.settled += settled
             state.updatesCommitted += updates.count

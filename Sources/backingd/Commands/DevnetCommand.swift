@@ -74,6 +74,8 @@ struct DevnetCommand: AsyncParsableCommand {
         configuration.asyncBacking = asyncBacking
         configuration.elasticCores = elasticCores
         configuration.dataDirectory = dataDir
+        configuration.nodeFlags =
+            (otlpEndpoint.map { ["--otlp-endpoint", $0] } ?? []) + (logFormat == .json ? ["--log-format", "json"] : [])
         configuration.publicDirectory = publicDir ?? PublicFolder.locate()
         if let nodeAddresses {
             configuration.nodeAddresses = nodeAddresses.split(separator: ",").map {

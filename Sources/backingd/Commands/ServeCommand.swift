@@ -24,6 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Secret for the X-Backing-Signature HMAC-SHA256.") var webhookSecret: String?
     @Option(help: "How long a delivery is retried before it is dead-lettered (e.g. 24h).") var webhookGiveUp: String?
     @Option(help: "How long delivered deliveries are kept and listed (default 168h).") var webhookRetention: String?
+    @Option(help: "How long events stay replayable by GET /v1/events after a client's last id (default 1h).")
+    var eventRetention: String?
+    /// The heartbeat of event streams, 15 s unless set; hidden: it exists so that tests need not wait 15 s.
+    @Option(help: .hidden) var eventHeartbeat: String?
     @Option(help: "Peer for PoV fetching PUBKEY=URL (repeatable).") var peer: [String] = []
     @Option(help: "External validator URL (default: embedded validation).") var validationUrl: String?
     @Option(help: "Folder for durable state.") var dataDir: String?
@@ -60,6 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
         put("webhookSecret", webhookSecret)
         put("webhookGiveUp", webhookGiveUp)
         put("webhookRetention", webhookRetention)
+        put("eventRetention", eventRetention)
+        put("eventHeartbeat", eventHeartbeat)
         if !peer.isEmpty { settings["peer"] = peer }
         put("validationUrl", validationUrl)
         put("dataDir", dataDir)

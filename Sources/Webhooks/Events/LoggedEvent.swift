@@ -1,0 +1,43 @@
+public import Foundation
+
+/// One web-hook event as the event log holds it: what `GET /v1/events` streams, one per message (not per
+/// delivery URL), whether or not any URL subscribes to it.
+public struct LoggedEvent: Sendable, Equatable {
+    /// The event's place in the log: one more than the event logged before it, and never handed out again,
+    /// also after pruning and restarts.
+    public let id: Int64
+    /// The web-hook event name, e.g. `statement.share`.
+    public let event: String
+    /// The web-hook body: the same compact JSON bytes a web-hook receiver gets.
+    public let body: [UInt8]
+    /// When the commit that logged it was made; pruning goes by this.
+    public let createdAt: Date
+
+    public init(id: Int64, event: String, body: [UInt8], createdAt: Date) {
+        self.id = id
+        self.event = event
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+/// One commit's events as logged: the ids from `firstID` on, in record order.
+struct CommittedEvents: Sendable {
+    let firstID: Int64
+    let records: EventRecords
+    /// Unix seconds, as stored, so that a live event equals the same event read back.
+    let createdAt: Double
+
+    /// The events named in `names` (all when `nil`), with their web-hook bodies.
+    /// - Throws: ``EventRecordError`` or `ScaleDecodingError` for records that do not decode.
+    func logged(names: Set<String>?) throws -> [LoggedEvent] {
+        let date = Date(timeIntervalSince1970: createdAt)
+        return try EventRecords.records(in: records.bytes, count: records.count).enumerated().compactMap {
+            index, record in
+            guard names?.contains(record.event) ?? true else { return nil }
+            return LoggedEvent(
+                id: firstID + Int64(index), event: record.event, body: try record.message().webhookBody(),
+                createdAt: date)
+        }
+    }
+}
