@@ -83,40 +83,20 @@ final class RawHTTPClient: @unchecked Sendable {
 
     /// Reads one response; the body is `Content-Length` bytes (none for HEAD, 204 and 304), else up to close.
     func readResponse(method: String = "GET") throws -> ClientResponse {
-        let separator: [UInt8] = Array("\r\n\r\n".utf8)
-        var headEnd = buffer.firstRange(of: separator)?.upperBound
-        while headEnd == nil {
-            if try !fill() { throw ClientError.closed }
-            headEnd = buffer.firstRange(of: separator)?.upperBound
-        }
-        guard let end = headEnd else { throw ClientError.closed }
-        let head = String(decoding: buffer[..<end], as: UTF8.self)
-        buffer.removeFirst(end)
-        var lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        let statusLine = lines.removeFirst().split(separator: " ")
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw ClientError.malformed(head) }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
-                in: .whitespaces)
-        }
-        var body: [UInt8] = []
-        if method == "HEAD" || status == 204 || status == 304 {
-            return ClientResponse(status: status, headers: headers, body: [])
-        }
-        if let length = headers["content-length"].flatMap(Int.init) {
+        var response = try readHead()
+        if method == "HEAD" || response.status == 204 || response.status == 304 { return response }
+        if let length = response.headers["content-length"].flatMap(Int.init) {
             while buffer.count < length {
                 if try !fill() { throw ClientError.closed }
             }
-            body = Array(buffer[..<length])
+            response.body = Array(buffer[..<length])
             buffer.removeFirst(length)
         } else {
             while try fill() {}
-            body = buffer
+            response.body = buffer
             buffer = []
         }
-        return ClientResponse(status: status, headers: headers, body: body)
+        return response
     }
 
     /// Reads the status line and the headers only, leaving the body (e.g. a streamed one) to be read on.

@@ -171,33 +171,31 @@ struct EventLogTests {
     }
 
     @Test func commitsPastWhatTheFeedHoldsAreNotHandedOverAndTheNextBatchSaysSo() async throws {
-        let store = try OutboxStore(path: directory.database, synchronousFull: false)
         let feed = EventBroadcaster(pendingLimit: 2)
-        // The first hand-over waits until the test has published more than the feed holds.
-        let release = DispatchSemaphore(value: 0)
+        @Sendable func committed(_ n: Int) -> CommittedEvents {
+            var records = EventRecords()
+            records.append(Messages.numbered(n))
+            return CommittedEvents(firstID: Int64(n), records: records, createdAt: Date().timeIntervalSince1970)
+        }
+        // While the first hand-over is under way, commits 2 to 6 are published: from the sink itself, so that
+        // the hand-over waits for nothing (blocking it until another task published would hold a thread of
+        // the cooperative pool that such a task may need: a deadlock on a 2-core machine).
         let handingOver = Atomic<Bool>(false)
         let sink = CollectingSink()
         let subscription = feed.subscribe { events, missedEarlier in
-            if !handingOver.exchange(true, ordering: .acquiring) { release.wait() }
+            if !handingOver.exchange(true, ordering: .acquiring) {
+                for n in 2...6 { feed.publish(committed(n)) }
+            }
             return sink.take(events, missedEarlier)
         }
-        func commit(_ n: Int) async throws {
-            var records = EventRecords()
-            records.append(Messages.numbered(n))
-            try await store.commit(inserts: [], updates: [], events: records, logged: { feed.publish($0) }) { _ in }
-        }
-        try await commit(1)
-        while !handingOver.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
-        for n in 2...6 { try await commit(n) }
-        release.signal()
+        feed.publish(committed(1))
         // Commit 1 was being handed over, 2 and 3 waited, 4 to 6 did not fit; 7 comes after the gap.
         #expect(try await sink.waitFor(3).map(\.id) == [1, 2, 3])
-        try await commit(7)
+        feed.publish(committed(7))
         let received = try await sink.waitFor(4)
         #expect(received.map(\.id) == [1, 2, 3, 7])
         #expect(sink.batches.withLock { $0.map(\.missedEarlier) } == [false, false, false, true])
         subscription.cancel()
-        try store.close()
     }
 
     @Test func replayAfterAnIdGivesTheLaterEventsInOrderFilteredByNameAndPagedWithinAndAcrossCommits() async throws {

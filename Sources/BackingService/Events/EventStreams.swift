@@ -157,6 +157,14 @@ final class EventStream: Sendable {
         var backlogIncomplete = false
         /// The last id sent to the client (or skipped by the filter).
         var lastID: Int64
+
+        /// Stops sending live events: the feeder reads the log from ``lastID`` on, which has them all.
+        mutating func catchUpFromTheLog() {
+            live = false
+            backlog = []
+            backlogBytes = 0
+            backlogIncomplete = false
+        }
     }
 
     static let heartbeat = Array(": heartbeat\n\n".utf8)
@@ -211,10 +219,7 @@ final class EventStream: Sendable {
                 return true
             }
             if missedEarlier {
-                state.live = false
-                state.backlog = []
-                state.backlogBytes = 0
-                state.backlogIncomplete = false
+                state.catchUpFromTheLog()
                 wakeContinuation.yield(.catchUp)
                 return true
             }
@@ -225,10 +230,7 @@ final class EventStream: Sendable {
                 state.lastID = last.id
                 return true
             case .full:
-                state.live = false
-                state.backlog = []
-                state.backlogBytes = 0
-                state.backlogIncomplete = false
+                state.catchUpFromTheLog()
                 wakeContinuation.yield(.catchUp)
                 return true
             case .closed, .overflowed:
