@@ -94,6 +94,28 @@ struct EventLogTests {
         try reopened.close()
     }
 
+    @Test func requestsCommittedTogetherWriteACandidatesReceiptOnceAndEveryMessageReadsBackWhole() async throws {
+        let outbox = try outbox()
+        // Twenty requests, each a statement on the same candidate: while the first commits, the others queue
+        // for one group commit, whose records are made together.
+        let messages = (1...20).map { EventRecordsTests.dispute(Messages.receipt, by: UInt32($0)) }
+        for message in messages { outbox.submit([message]) }
+        try await outbox.flush()
+
+        let rows = try await DatabaseQueue(path: directory.database).read { db in
+            try Row.fetchAll(db, sql: "SELECT count, records FROM event_log ORDER BY firstID").map {
+                try EventRecords.records(in: [UInt8]($0["records"] as Data), count: $0["count"])
+            }
+        }
+        #expect(rows.reduce(0) { $0 + $1.count } == messages.count)
+        for records in rows {
+            #expect(records.count(where: { $0.bytes.first == 7 }) == 1, "\(records.map { $0.bytes.first ?? 0 })")
+        }
+        let logged = try await outbox.events(after: 0, names: nil, limit: 100)
+        #expect(logged.map(\.body) == (try messages.map { try $0.webhookBody() }))
+        await outbox.shutdown()
+    }
+
     @Test func aMessageIsLoggedOnceHoweverManyURLsSubscribeToIt() async throws {
         // Not started: the deliveries stay pending, nothing is sent to the (unused) port.
         let outbox = try outbox(["*=http://127.0.0.1:9/a", "*=http://127.0.0.1:9/b"])

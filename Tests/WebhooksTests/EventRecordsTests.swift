@@ -108,23 +108,6 @@ struct EventRecordsTests {
         }
     }
 
-    @Test func aReceiptReferenceStillReadsAfterCommitsAreAppendedTogether() throws {
-        var first = EventRecords()
-        first.append(Messages.numbered(1))
-        var second = EventRecords()
-        second.append(Self.dispute(Messages.receipt, by: 1))
-        second.append(Messages.numbered(2))
-        second.append(Self.dispute(Messages.receipt, by: 2))
-        first.append(contentsOf: second)
-        first.append(Self.dispute(Messages.receipt, by: 3))
-        let read = try EventRecords.records(in: first.bytes, count: first.count)
-        #expect(
-            try read.map { try $0.message() } == [
-                Messages.numbered(1), Self.dispute(Messages.receipt, by: 1), Messages.numbered(2),
-                Self.dispute(Messages.receipt, by: 2), Self.dispute(Messages.receipt, by: 3),
-            ])
-    }
-
     @Test func aReceiptReferenceToNoReceiptIsRefused() throws {
         var records = EventRecords()
         records.append(Self.dispute(Messages.receipt, by: 1))
@@ -141,17 +124,6 @@ struct EventRecordsTests {
         #expect(throws: EventRecordError.missingReceipt(record: 1)) {
             try EventRecords.records(in: numbered.bytes + Array(bytes[secondStart...]), count: 2)
         }
-    }
-
-    @Test func recordsAppendedTogetherReadBackAsOne() throws {
-        var first = EventRecords()
-        first.append(Messages.numbered(1))
-        var second = EventRecords()
-        second.append(Messages.numbered(2))
-        second.append(Messages.numbered(3))
-        first.append(contentsOf: second)
-        let read = try EventRecords.records(in: first.bytes, count: first.count)
-        #expect(try read.map { try $0.message() } == [1, 2, 3].map(Messages.numbered))
     }
 
     @Test func damagedRecordsAreRefusedNamingTheRecord() throws {

@@ -16,7 +16,7 @@ internal import Primitives
 /// later ones for the same candidate (kind 9) say how many records back the receipt is, and neither carries
 /// the candidate hash, which is the receipt's hash. In a v0.9.12 batch of Valid statements a candidate gets
 /// four of them, and the receipt is two thirds of such a record: this halves what the log writes for it.
-/// The distance is relative so that two commits' records placed one after the other still read.
+/// The outbox makes one ``EventRecords`` per group commit, so requests committed together share receipts too.
 struct EventRecords: Sendable {
     private var encoder = ScaleEncoder(reservingCapacity: 0)
     /// How many records ``bytes`` holds.
@@ -50,13 +50,6 @@ struct EventRecords: Sendable {
         }
         encoder.overwrite(littleEndian: UInt32(encoder.count - lengthAt - 4), at: lengthAt)
         count += 1
-    }
-
-    /// Appends every record of `other` after these.
-    mutating func append(contentsOf other: EventRecords) {
-        encoder.appendRaw(other.bytes)
-        for (candidate, index) in other.receiptRecords { receiptRecords[candidate] = count + index }
-        count += other.count
     }
 
     /// One record as read back: its event name, and its message on demand.

@@ -8,9 +8,9 @@ struct OutboxState {
     var updates: [DeliveryUpdate] = []
     /// Journal records submitted with the rows, not yet handed to a commit, in submit order.
     var journal: [JournalRecord] = []
-    /// Events for the event log submitted with the rows, not yet handed to a commit, in submit order: each
-    /// submit's records as it made them (concatenated by the committer, outside the lock).
-    var events: [EventRecords] = []
+    /// Messages for the event log submitted with the rows, not yet handed to a commit, in submit order
+    /// (encoded by the committer, off the submitter's turn and outside the lock).
+    var events: [OutboundMessage] = []
     /// Rows, updates, journal records and events ever queued for a commit, and how many of them are committed: a flush waits
     /// until `committed` reaches the `submitted` it saw.
     var submitted = 0

@@ -71,14 +71,18 @@ public final class WebhookOutbox: OutboundMessageSink {
 
     /// Queues one event and one delivery per subscribed URL for each message, and the journal records, in
     /// order; they commit in one transaction. Cheap and non-blocking: durability comes with ``flush()``.
-    /// The event log takes a message's compact record (``EventRecords``); its JSON is made only for a
-    /// subscribed URL's delivery, and for an event stream when streamed.
+    /// The event log takes a message's compact record (``EventRecords``), made by the committer for all the
+    /// messages of a group commit at once; its JSON is made only for a subscribed URL's delivery, and for
+    /// an event stream when streamed.
+    ///
+    /// Why the committer encodes the records: `submit` runs on the submitter's turn (a job actor's, for every
+    /// imported statement), which the next request waits for; the committer runs beside it while that
+    /// request's signatures are checked. Encoding a group commit's messages together also writes a
+    /// candidate's receipt once per commit rather than once per request.
     public func submit(_ messages: [OutboundMessage], journal: [JournalRecord]) {
         var rows: [NewDelivery] = []
-        var events = EventRecords()
         let now = Date()
         for message in messages {
-            events.append(message)
             let urls = configuration.urls(for: message.event)
             guard !urls.isEmpty else { continue }
             let body: [UInt8]
@@ -97,15 +101,15 @@ public final class WebhookOutbox: OutboundMessageSink {
         if !rows.isEmpty, let trace = Self.currentTraceContext() {
             for index in rows.indices { rows[index].trace = trace }
         }
-        guard !rows.isEmpty || !events.isEmpty || !journal.isEmpty else { return }
+        guard !messages.isEmpty || !journal.isEmpty else { return }
         let spawn = state.withLock { state -> Bool in
             // After a storage failure nothing new is committed until the node has rebuilt its state from
             // the database: whoever submitted this gets the failure from `flush()`.
             guard !state.stopping, state.failure == nil else { return false }
             state.batch += rows
             state.journal += journal
-            if !events.isEmpty { state.events.append(events) }
-            state.submitted += rows.count + journal.count + events.count
+            state.events += messages
+            state.submitted += rows.count + journal.count + messages.count
             return claimCommitter(&state)
         }
         if spawn { Task { await commitLoop() } }
@@ -379,7 +383,8 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// Commits everything queued, one transaction per round, until nothing is left.
     private func commitLoop() async {
         while true {
-            let work = state.withLock { state -> ([NewDelivery], [DeliveryUpdate], [JournalRecord], [EventRecords])? in
+            let work = state.withLock {
+                state -> ([NewDelivery], [DeliveryUpdate], [JournalRecord], [OutboundMessage])? in
                 if state.failure != nil
                     || (state.batch.isEmpty && state.updates.isEmpty && state.journal.isEmpty && state.events.isEmpty)
                 {
@@ -394,10 +399,8 @@ public final class WebhookOutbox: OutboundMessageSink {
                 }
                 return (state.batch, state.updates, state.journal, state.events)
             }
-            guard let (inserts, updates, journal, submittedEvents) = work else { return }
-            let events = submittedEvents.dropFirst().reduce(into: submittedEvents.first ?? EventRecords()) {
-                $0.append(contentsOf: $1)
-            }
+            guard let (inserts, updates, journal, messages) = work else { return }
+            let events = messages.reduce(into: EventRecords()) { $0.append($1) }
             do {
                 try await store.commit(
                     inserts: inserts, updates: updates, journal: journal, events: events,
@@ -427,7 +430,7 @@ public final class WebhookOutbox: OutboundMessageSink {
         let (waiters, dropped, first) = state.withLock { state in
             let dropped =
                 inserts.count + journal.count + events + state.batch.count + state.journal.count
-                + state.events.reduce(0) { $0 + $1.count }
+                + state.events.count
             state.committed += dropped
             state.batch = []
             state.journal = []
