@@ -59,7 +59,8 @@ dashboard-check: deps
 ## Build and run every test, then the erasure-coding differential check and the dashboard check. The crash
 ## tests (kill -9 storms of real nodes) and the devnets (blocks with a deadline) run on their own
 ## afterwards: their timing must not compete with hundreds of CPU-bound unit tests for the same cores. The
-## devnets of node processes (MultiProcessDevnetTests) run after the in-process ones, not beside them.
+## devnets of node processes (MultiProcessDevnetTests) run after the in-process ones, not beside them. Each
+## test phase runs under scripts/watchdog.sh: one that hangs fails in 10 minutes with every thread's stack.
 test: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) bash scripts/erasure-differential.sh
@@ -68,10 +69,10 @@ test: deps
 	SWIFT=$(SWIFT) DASHBOARD_DEVNET_ARGS=--processes DASHBOARD_PNG=dashboard-processes.png bash scripts/dashboard-check.sh
 	SWIFT=$(SWIFT) bash scripts/walkthrough.sh
 	SWIFT=$(SWIFT) bash scripts/api-fuzz.sh
-	$(SWIFT) test --skip-build --skip CrashTests --skip DevnetTests --skip MemoryBudgetTests
-	$(SWIFT) test --skip-build --filter 'DevnetTests|MemoryBudgetTests' --skip MultiProcessDevnetTests
-	$(SWIFT) test --skip-build --filter MultiProcessDevnetTests
-	$(SWIFT) test --skip-build --filter CrashTests
+	bash scripts/watchdog.sh 10 $(SWIFT) test --skip-build --skip CrashTests --skip DevnetTests --skip MemoryBudgetTests
+	bash scripts/watchdog.sh 10 $(SWIFT) test --skip-build --filter 'DevnetTests|MemoryBudgetTests' --skip MultiProcessDevnetTests
+	bash scripts/watchdog.sh 10 $(SWIFT) test --skip-build --filter MultiProcessDevnetTests
+	bash scripts/watchdog.sh 10 $(SWIFT) test --skip-build --filter CrashTests
 
 ## schemathesis (own virtualenv .venv-schemathesis/) with every check over the served openapi.yaml (part of `make test`).
 api-fuzz: deps

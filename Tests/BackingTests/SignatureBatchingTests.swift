@@ -61,7 +61,9 @@ struct SignatureBatchingTests {
             while !gate.withLock({ $0 }) { usleep(100) }
             return items.map { $0 % 2 == 0 }
         }
-        let first = Task { await batcher.verify(0) }
+        // The first caller runs on a thread of its own, so that holding its batch blocks no thread of the
+        // cooperative pool, which the other callers (and other suites' tests) need.
+        let first = Task(executorPreference: DispatchQueueExecutor(label: "first-caller")) { await batcher.verify(0) }
         while batchSizes.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
         let others = (1...40).map { value in Task { await batcher.verify(value) } }
         try await Task.sleep(for: .milliseconds(100))  // lets the 40 callers queue behind the busy runner
@@ -75,5 +77,18 @@ struct SignatureBatchingTests {
         // Idle again: the next caller is checked alone, at once.
         #expect(await batcher.verify(2))
         #expect(batchSizes.withLock { $0.last } == 1)
+    }
+}
+
+/// A task executor that runs its jobs on a serial dispatch queue, off Swift's cooperative pool: a test task
+/// that must block its thread (to hold a batch open) runs there.
+final class DispatchQueueExecutor: TaskExecutor {
+    private let queue: DispatchQueue
+
+    init(label: String) { queue = DispatchQueue(label: label) }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
