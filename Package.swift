@@ -271,6 +271,8 @@ let package = Package(
             dependencies: [
                 "Telemetry", "HTTPServer", "Webhooks", "Backing", "Primitives", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
             ],

@@ -36,6 +36,9 @@ public final class BackingNode: Sendable {
     let database: StorageDatabase
     let readiness = Readiness()
     let metricsFactory: any MetricsFactory
+    /// The node's metrics in the Prometheus text exposition format, as `GET /metrics` serves them (the OTLP
+    /// metrics exporter reads them from here).
+    public let metricsExposition: @Sendable () -> [UInt8]
     /// The task that waits for failed databases to work again, while one runs; `stopped` after shutdown.
     private let recovery = Mutex<(task: Task<Void, Never>?, stopped: Bool)>((nil, false))
 
@@ -84,10 +87,11 @@ public final class BackingNode: Sendable {
                 signingHistorySessions: UInt32(configuration.signingHistorySessions)),
             metricsFactory: metrics, logger: logger)
 
+        metricsExposition = { registry.emitToBuffer() }
         let context = ServiceContext(
             subsystem: subsystem, outbox: outbox, availability: availability, validationCode: codeStore,
-            readiness: readiness, eventStreams: eventStreams,
-            metricsText: { registry.emitToBuffer() }, openAPI: OpenAPIDocument.bytes)
+            readiness: readiness, eventStreams: eventStreams, metricsText: metricsExposition,
+            openAPI: OpenAPIDocument.bytes)
         var router = Self.router(context: context, configuration: configuration)
         // The contract's routes only: extra ones (devnet's) are not part of the documented API.
         routes = router.routes.map { ($0.method.rawValue, $0.pattern) }

@@ -43,6 +43,14 @@ public actor Devnet {
     /// The nodes' base URLs, in validator order (empty before ``start()``).
     public var urls: [String] { infoNodes.map(\.url) }
 
+    /// Each node of this process (none with node processes): its address (`host:port`, the instance name
+    /// `serve` exports under) and its Prometheus exposition.
+    public var inProcessMetrics: [(instance: String, exposition: @Sendable () -> [UInt8])] {
+        zip(infoNodes, nodes).map { info, node in
+            (info.url.hasPrefix("http://") ? String(info.url.dropFirst(7)) : info.url, node.metricsExposition)
+        }
+    }
+
     /// The last blocks, oldest first.
     public var blockReports: [BlockReport] { reports }
 

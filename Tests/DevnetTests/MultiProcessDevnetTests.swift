@@ -213,7 +213,7 @@ import Webhooks
         Self.expectNoneLeft(pids, folder: root.path)
     }
 
-    /// A devnet's `--otlp-endpoint` and `--log-format json` are every node's too, so that a statement can be
+    /// A devnet's `--otlp-endpoint` (with its metrics interval) and `--log-format json` are every node's too, so that a statement can be
     /// followed through node processes as through in-process nodes; without them, no node gets either flag.
     @Test func everyNodeProcessTracesAndLogsAsTheDevnetCommandSays() throws {
         let base = ["devnet", "--print-node-commands", "--validators", "2", "--paras", "1", "--base-port", "9400"]
@@ -221,7 +221,10 @@ import Webhooks
             base + ["--otlp-endpoint", "http://127.0.0.1:4318", "--log-format", "json"]
         ).split(separator: "\n")
         #expect(traced.count == 2)
-        #expect(traced.allSatisfy { $0.hasSuffix(" --otlp-endpoint http://127.0.0.1:4318 --log-format json") })
+        #expect(
+            traced.allSatisfy {
+                $0.hasSuffix(" --otlp-endpoint http://127.0.0.1:4318 --otlp-metrics-interval 60s --log-format json")
+            })
         let plain = try Self.runToEnd(base)
         #expect(!plain.contains("--otlp-endpoint") && !plain.contains("--log-format"), "\(plain)")
     }

@@ -117,4 +117,68 @@ struct TracingOverHTTPTests {
         await collector.stop()
         await hook.stop()
     }
+
+    /// `serve --otlp-endpoint` sends the metrics `/metrics` serves to the collector's `/v1/metrics` every
+    /// `--otlp-metrics-interval`, and once more as it stops, with the totals it stopped with.
+    @Test func serveExportsWhatItsMetricsEndpointServesOverOTLPAndTheLastTotalsAsItStops() async throws {
+        let collector = try TestPeer()
+        let port = try await TwoNodeBackingTests.freePort()
+        let node = BackingdProcess(arguments: [
+            "--dev", "--validator-seed", "//Alice", "--otlp-endpoint", collector.url, "--otlp-metrics-interval",
+            "200ms",
+        ])
+        try await node.start(listen: "127.0.0.1:\(port)")
+        let curl = CurlClient()
+        defer { curl.shutdown() }
+        let api = APIClient(baseURL: "http://127.0.0.1:\(port)", client: curl)
+        let activated = try await api.send(
+            "POST", "/v1/leaves", body: try Scenario.json(Scenario.aliceAndBobAdderLeaf(hash: H256(repeating: 0x44))))
+        #expect(activated.status == 201, "\(activated.text)")
+        let periodic = await collector.waitFor(2, to: "/v1/metrics")
+        #expect(periodic.count >= 2, "\(node.logs.value)")
+        let served = try await api.send("GET", "/metrics")
+        let line = try #require(
+            served.text.split(separator: "\n").first {
+                $0.hasPrefix("backingd_http_requests_total{") && $0.contains(#"route="/v1/leaves""#)
+                    && $0.contains(#"status="201""#)
+            }, "\(served.text)")
+        #expect(line.hasSuffix(" 1"))
+        #expect(await node.stop() == 0)
+
+        // The last export, sent as the node stopped, has what /metrics said (nothing activated since).
+        let last = try #require(collector.requests(to: "/v1/metrics").last)
+        #expect(last.headers["content-type"] == "application/json")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(last.body)) as? [String: Any])
+        let resourceMetrics = try #require((root["resourceMetrics"] as? [[String: Any]])?.first)
+        let resource = try #require(
+            (resourceMetrics["resource"] as? [String: Any])?["attributes"] as? [[String: Any]])
+        #expect(
+            resource.contains {
+                $0["key"] as? String == "service.instance.id"
+                    && ($0["value"] as? [String: Any])?["stringValue"] as? String == "127.0.0.1:\(port)"
+            })
+        let metrics = try #require(
+            (resourceMetrics["scopeMetrics"] as? [[String: Any]])?.first?["metrics"] as? [[String: Any]])
+        let requests = try #require(metrics.first { $0["name"] as? String == "backingd_http_requests_total" })
+        let points = try #require((requests["sum"] as? [String: Any])?["dataPoints"] as? [[String: Any]])
+        func attributes(_ point: [String: Any]) -> [String: String] {
+            Dictionary(
+                uniqueKeysWithValues: (point["attributes"] as? [[String: Any]] ?? []).map {
+                    ($0["key"] as? String ?? "", ($0["value"] as? [String: Any])?["stringValue"] as? String ?? "")
+                })
+        }
+        let leaves = try #require(points.first { attributes($0)["route"] == "/v1/leaves" })
+        #expect(attributes(leaves) == ["method": "POST", "route": "/v1/leaves", "status": "201"])
+        #expect(leaves["asInt"] as? String == "1")
+        let durations = try #require(
+            metrics.first { $0["name"] as? String == "backingd_http_request_duration_seconds" }?["histogram"]
+                as? [String: Any])
+        let durationPoints = try #require(durations["dataPoints"] as? [[String: Any]])
+        for point in durationPoints {
+            let buckets = (point["bucketCounts"] as? [String] ?? []).compactMap { UInt64($0) }
+            #expect(String(buckets.reduce(0, +)) == point["count"] as? String)
+            #expect(buckets.count == (point["explicitBounds"] as? [Double] ?? []).count + 1)
+        }
+        await collector.stop()
+    }
 }

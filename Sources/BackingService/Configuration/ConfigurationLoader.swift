@@ -132,7 +132,7 @@ public enum ConfigurationLoader {
     }
 
     /// `90`, `90s`, `15m`, `24h`, `500ms`.
-    static func duration(_ text: String, key: String) throws(ConfigurationError) -> Duration {
+    public static func duration(_ text: String, key: String) throws(ConfigurationError) -> Duration {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             if let number = Double(text.dropLast(suffix.count)), number >= 0 {

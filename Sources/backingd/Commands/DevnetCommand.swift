@@ -53,14 +53,20 @@ struct DevnetCommand: AsyncParsableCommand {
     var dataDir: String?
     @Option(help: "The dashboard folder served at / (default: Public, found next to the binary's checkout).")
     var publicDir: String?
-    @Option(help: "Export every node's spans over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318.")
+    @Option(
+        help:
+            "Export every node's spans and metrics over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318."
+    )
     var otlpEndpoint: String?
+    @Option(help: "With --otlp-endpoint: how often each node's metrics are exported (default 60s).")
+    var otlpMetricsInterval = "60s"
     @Option(help: "Log lines as text or json (one object a line, with trace_id and span_id inside a trace).")
     var logFormat: LogFormat = .text
 
     func run() async throws {
         // The nodes' own logs would drown the progress lines; BACKINGD_LOG_LEVEL=info brings them back.
         Observability.bootstrapLogging(format: logFormat, defaultLevel: .warning)
+        let metricsInterval = try Observability.metricsInterval(otlpMetricsInterval)
         let tracing = try Observability.bootstrapTracing(
             endpoint: otlpEndpoint, instance: "devnet:\(basePort)", logger: Logger(label: "backingd.devnet"))
         var configuration = DevnetConfiguration()
@@ -75,7 +81,8 @@ struct DevnetCommand: AsyncParsableCommand {
         configuration.elasticCores = elasticCores
         configuration.dataDirectory = dataDir
         configuration.nodeFlags =
-            (otlpEndpoint.map { ["--otlp-endpoint", $0] } ?? []) + (logFormat == .json ? ["--log-format", "json"] : [])
+            (otlpEndpoint.map { ["--otlp-endpoint", $0, "--otlp-metrics-interval", otlpMetricsInterval] } ?? [])
+            + (logFormat == .json ? ["--log-format", "json"] : [])
         configuration.publicDirectory = publicDir ?? PublicFolder.locate()
         if let nodeAddresses {
             configuration.nodeAddresses = nodeAddresses.split(separator: ",").map {
@@ -119,6 +126,10 @@ struct DevnetCommand: AsyncParsableCommand {
         for node in await devnet.info.nodes {
             say("  \(node.name): \(node.url)  (dashboard \(node.url)/)\(node.pid.map { "  pid \($0)" } ?? "")")
         }
+        // Node processes export their own metrics (they were given the flags); in-process nodes from here.
+        let metrics = try Observability.exportMetrics(
+            endpoint: otlpEndpoint, interval: metricsInterval, nodes: await devnet.inProcessMetrics,
+            logger: Logger(label: "backingd.devnet"))
         let runner = Task { try await devnet.run { say($0.progressLine) } }
         let stopper = Task {
             await termination.wait()
@@ -128,6 +139,7 @@ struct DevnetCommand: AsyncParsableCommand {
         stopper.cancel()
         say("devnet: stopping")
         await devnet.shutdown()
+        await metrics.shutdown()
         await tracing.shutdown()
         try outcome.get()
     }

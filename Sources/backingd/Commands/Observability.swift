@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackingService
 import Foundation
 import Logging
 import Telemetry
@@ -75,16 +76,79 @@ enum Observability {
         return Tracing(exporter: exporter, client: client)
     }
 
+    /// What ``exportMetrics(endpoint:interval:nodes:logger:)`` started, to send a last time at shutdown.
+    struct MetricsExport {
+        let exporters: [OTLPMetricsExporter]
+        let client: CurlClient?
+
+        /// Sends every node's metrics once more and stops the exporters.
+        func shutdown() async {
+            for exporter in exporters { await exporter.shutdown() }
+            client?.shutdown()
+        }
+    }
+
+    /// With `endpoint`, each node's metrics (what its `/metrics` serves) go to the collector's `/v1/metrics`
+    /// as OTLP JSON every `interval`, and at shutdown, under `service.instance.id` = the node's instance.
+    /// - Throws: `ValidationError` naming `--otlp-endpoint` for a URL that is not http(s).
+    static func exportMetrics(
+        endpoint: String?, interval: Duration, nodes: [(instance: String, exposition: @Sendable () -> [UInt8])],
+        logger: Logger
+    ) throws -> MetricsExport {
+        guard let endpoint, !nodes.isEmpty else { return MetricsExport(exporters: [], client: nil) }
+        let metricsURL = try signalURL(endpoint, path: "/v1/metrics")
+        let client = CurlClient(maxConnections: 2)
+        let exporters = nodes.map { node in
+            var settings = OTLPMetricsExporter.Settings()
+            settings.interval = interval
+            settings.resource = [
+                ("service.name", "backingd"), ("service.instance.id", node.instance),
+                ("service.version", BackingdVersion.description),
+            ]
+            let exporter = OTLPMetricsExporter(settings: settings, logger: logger, collect: node.exposition) { body in
+                try await client.send(
+                    CurlRequest(
+                        method: "POST", url: metricsURL, headers: [("Content-Type", "application/json")], body: body,
+                        timeout: .seconds(10), connectTimeout: .seconds(2))
+                ).status
+            }
+            exporter.start()
+            return exporter
+        }
+        logger.info(
+            "exporting metrics over OTLP/HTTP", metadata: ["url": "\(metricsURL)", "interval": "\(interval)"])
+        return MetricsExport(exporters: exporters, client: client)
+    }
+
+    /// `--otlp-metrics-interval`: a duration such as 60s, 500ms or 5m, above zero.
+    static func metricsInterval(_ text: String) throws -> Duration {
+        let interval: Duration
+        do { interval = try ConfigurationLoader.duration(text, key: "otlpMetricsInterval") } catch {
+            throw ValidationError("--otlp-metrics-interval: \(error)")
+        }
+        guard interval > .zero else {
+            throw ValidationError("--otlp-metrics-interval: must be above zero, got \(text)")
+        }
+        return interval
+    }
+
     /// `endpoint` with OTLP/HTTP's traces path appended unless it is there (the
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` convention).
-    static func tracesURL(_ endpoint: String) throws -> String {
+    static func tracesURL(_ endpoint: String) throws -> String { try signalURL(endpoint, path: "/v1/traces") }
+
+    /// `endpoint` with one signal's OTLP/HTTP path (`/v1/traces`, `/v1/metrics`) appended; an endpoint that
+    /// already ends in a signal's path has it replaced, so that `…/v1/traces` also sends metrics to the
+    /// same collector.
+    static func signalURL(_ endpoint: String, path: String) throws -> String {
         guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
             scheme == "http" || scheme == "https", url.host != nil
         else {
             throw ValidationError(
                 "--otlp-endpoint: expected an http(s) URL such as http://127.0.0.1:4318, got \(endpoint)")
         }
-        if url.path.hasSuffix("/v1/traces") { return endpoint }
-        return (endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint) + "/v1/traces"
+        for signal in ["/v1/traces", "/v1/metrics", "/v1/logs"] where endpoint.hasSuffix(signal) {
+            return String(endpoint.dropLast(signal.count)) + path
+        }
+        return (endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint) + path
     }
 }

@@ -49,8 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
     ) var devnetDashboard = false
     @Option(
         help:
-            "Export spans over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318 (…/v1/traces is appended). Without it no span is recorded; a request's traceparent is still passed on."
+            "Export spans and metrics over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318 (…/v1/traces and …/v1/metrics are appended). Without it no span is recorded; a request's traceparent is still passed on."
     ) var otlpEndpoint: String?
+    @Option(help: "With --otlp-endpoint: how often the metrics /metrics serves are exported (default 60s).")
+    var otlpMetricsInterval = "60s"
     @Option(help: "Log lines as text or json (one object a line, with trace_id and span_id inside a trace).")
     var logFormat: LogFormat = .text
 
@@ -98,10 +100,14 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let metricsInterval = try Observability.metricsInterval(otlpMetricsInterval)
         let tracing = try Observability.bootstrapTracing(
             endpoint: otlpEndpoint, instance: configuration.listen, logger: logger)
         let node = try BackingNode(configuration: configuration, logger: logger)
         try await node.start()
+        let metrics = try Observability.exportMetrics(
+            endpoint: otlpEndpoint, interval: metricsInterval,
+            nodes: [(configuration.listen, node.metricsExposition)], logger: logger)
         // Before the line below: whoever reads it may send SIGTERM at once.
         let termination = SignalWaiter.install()
         // The first line on standard output says where to reach the node (tests and scripts read it).
@@ -110,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         await termination.wait()
         logger.info("shutting down")
         await node.shutdown()
+        await metrics.shutdown()
         await tracing.shutdown()
         logger.info("stopped")
     }
