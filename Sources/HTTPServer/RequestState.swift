@@ -32,6 +32,8 @@ final class RequestState: Sendable {
     let path: String
     let started: ContinuousClock.Instant
     let progress = Mutex(Progress())
+    /// Held while an answer resumes the connection (see ``answer(_:resuming:)``).
+    private let resuming = Mutex(())
 
     init(method: HTTPMethod, path: String) {
         self.method = method
@@ -42,13 +44,19 @@ final class RequestState: Sendable {
     /// If the responder is still running, stores `response`, resumes the connection if it was suspended, and
     /// says so; the first caller wins (the handler task or a forcing shutdown), later ones change nothing.
     ///
-    /// The resume happens under the lock, so that once ``HTTPServer/shutdown()`` has passed every state
-    /// through here no resume can still be on its way to a connection that `MHD_stop_daemon` frees.
-    /// `MHD_resume_connection` only signals MHD's thread and never calls back, so holding the lock is safe.
+    /// The resume happens under ``resuming``, so that once ``HTTPServer/shutdown()`` has passed every state
+    /// through here no resume can still be on its way to a connection that `MHD_stop_daemon` frees. It is not
+    /// under ``progress``: the resumed connection's thread takes that lock at once (to queue the answer), and
+    /// found it held for the length of `MHD_resume_connection`'s signal, spinning (1% of the batch import's
+    /// samples). `MHD_resume_connection` only signals MHD's thread and never calls back.
     func answer(_ response: HTTPResponse, resuming connection: ConnectionHandle) -> Bool {
-        progress.withLock { progress in
-            guard case .handling(let suspended) = progress.phase else { return false }
-            progress.phase = .answered(response)
+        resuming.withLock { _ in
+            let suspended = progress.withLock { progress -> Bool? in
+                guard case .handling(let suspended) = progress.phase else { return nil }
+                progress.phase = .answered(response)
+                return suspended
+            }
+            guard let suspended else { return false }
             if suspended { connection.resume() }
             return true
         }
