@@ -181,4 +181,41 @@ struct TracingOverHTTPTests {
         }
         await collector.stop()
     }
+
+    /// `devnet --otlp-endpoint` exports each in-process node's metrics under its own `service.instance.id`,
+    /// the last time as the devnet stops.
+    @Test func anInProcessDevnetExportsEveryNodesMetricsUnderItsOwnAddress() async throws {
+        let collector = try TestPeer()
+        let basePort = try await TwoNodeBackingTests.freePort()
+        let process = Process()
+        process.executableURL = BackingdProcess.executable
+        process.arguments = [
+            "devnet", "--validators", "2", "--paras", "1", "--blocks", "2", "--block-time", "0.5", "--base-port",
+            String(basePort), "--otlp-endpoint", collector.url, "--otlp-metrics-interval", "1h",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try launchSerially(process)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(process.terminationStatus == 0)
+
+        // The interval is an hour: each node's one export is the one sent as the devnet stopped.
+        let exports = collector.requests(to: "/v1/metrics")
+        let instances = try exports.map { request -> String in
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+            let resource = try #require(
+                ((root["resourceMetrics"] as? [[String: Any]])?.first?["resource"] as? [String: Any])?["attributes"]
+                    as? [[String: Any]])
+            let names = try #require(
+                ((root["resourceMetrics"] as? [[String: Any]])?.first?["scopeMetrics"] as? [[String: Any]])?.first?[
+                    "metrics"] as? [[String: Any]]
+            ).compactMap { $0["name"] as? String }
+            #expect(names.contains("backingd_http_requests_total"), "\(names)")
+            return resource.first { $0["key"] as? String == "service.instance.id" }.flatMap {
+                ($0["value"] as? [String: Any])?["stringValue"] as? String
+            } ?? ""
+        }
+        #expect(instances.sorted() == ["127.0.0.1:\(basePort)", "127.0.0.1:\(basePort + 1)"])
+        await collector.stop()
+    }
 }
