@@ -10,8 +10,23 @@ enum OTLPJSON {
 
     static func exportTraceServiceRequest(_ spans: [FinishedSpan], resource: [(String, String)]) -> [UInt8] {
         var writer = JSONWriter(capacity: 512 * spans.count + 256)
+        request(
+            resourceList: "resourceSpans", scopeList: "scopeSpans", itemList: "spans", resource: resource, into: &writer
+        ) {
+            writer in
+            writer.array(spans) { writer, span in self.span(span, into: &writer) }
+        }
+        return writer.bytes
+    }
+
+    /// The envelope every OTLP export request shares: one resource with `resource` as its attributes, one scope
+    /// (`backingd`), and in it the list `itemList` that `items` writes.
+    static func request(
+        resourceList: StaticString, scopeList: StaticString, itemList: StaticString, resource: [(String, String)],
+        into writer: inout JSONWriter, items: (inout JSONWriter) -> Void
+    ) {
         writer.object { writer in
-            writer.field("resourceSpans")
+            writer.field(resourceList)
             writer.array([()]) { writer, _ in
                 writer.object { writer in
                     writer.field("resource")
@@ -21,7 +36,7 @@ enum OTLPJSON {
                             keyValue(pair.0, .string(pair.1), into: &writer)
                         }
                     }
-                    writer.field("scopeSpans")
+                    writer.field(scopeList)
                     writer.array([()]) { writer, _ in
                         writer.object { writer in
                             writer.field("scope")
@@ -29,14 +44,13 @@ enum OTLPJSON {
                                 writer.field("name")
                                 writer.string(scopeName)
                             }
-                            writer.field("spans")
-                            writer.array(spans) { writer, span in self.span(span, into: &writer) }
+                            writer.field(itemList)
+                            items(&writer)
                         }
                     }
                 }
             }
         }
-        return writer.bytes
     }
 
     static func span(_ span: FinishedSpan, into writer: inout JSONWriter) {

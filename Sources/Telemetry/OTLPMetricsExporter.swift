@@ -25,8 +25,6 @@ public final class OTLPMetricsExporter: Sendable {
         var exports = 0
         var failures = 0
         var failureStreak = 0
-        var timer: Task<Void, Never>?
-        var stopped = false
     }
 
     let settings: Settings
@@ -35,6 +33,7 @@ public final class OTLPMetricsExporter: Sendable {
     private let logger: Logger
     private let startNanos: UInt64
     private let state = Mutex(State())
+    private let timer: PeriodicTimer
 
     public init(
         settings: Settings = Settings(), logger: Logger, collect: @escaping @Sendable () -> [UInt8],
@@ -45,33 +44,16 @@ public final class OTLPMetricsExporter: Sendable {
         self.collect = collect
         self.send = send
         startNanos = Self.nowNanos()
+        timer = PeriodicTimer(interval: settings.interval)
     }
 
     /// Starts the timer.
-    public func start() {
-        let timer = Task.detached { [weak self, interval = settings.interval] in
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { return }
-                guard let self else { return }
-                await self.export()
-            }
-        }
-        let stopped = state.withLock { state in
-            state.timer = timer
-            return state.stopped
-        }
-        if stopped { timer.cancel() }
-    }
+    public func start() { timer.start { [weak self] in await self?.export() } }
 
     /// Stops the timer and sends the metrics one last time (after an export under way, so that the points a
     /// collector receives never go back in time).
     public func shutdown() async {
-        let timer = state.withLock { state in
-            state.stopped = true
-            return state.timer
-        }
-        timer?.cancel()
-        await timer?.value
+        await timer.stop()
         await export()
     }
 

@@ -16,32 +16,12 @@ enum OTLPMetricsJSON {
     ) -> [UInt8] {
         let times = Times(start: String(startNanos), now: String(timeNanos))
         var writer = JSONWriter(capacity: 256 * families.count + 256)
-        writer.object { writer in
-            writer.field("resourceMetrics")
-            writer.array([()]) { writer, _ in
-                writer.object { writer in
-                    writer.field("resource")
-                    writer.object { writer in
-                        writer.field("attributes")
-                        writer.array(resource) { writer, pair in
-                            OTLPJSON.keyValue(pair.0, .string(pair.1), into: &writer)
-                        }
-                    }
-                    writer.field("scopeMetrics")
-                    writer.array([()]) { writer, _ in
-                        writer.object { writer in
-                            writer.field("scope")
-                            writer.object { writer in
-                                writer.field("name")
-                                writer.string(OTLPJSON.scopeName)
-                            }
-                            writer.field("metrics")
-                            writer.array(families.filter { !$0.samples.isEmpty }) { writer, family in
-                                metric(family, times: times, into: &writer)
-                            }
-                        }
-                    }
-                }
+        OTLPJSON.request(
+            resourceList: "resourceMetrics", scopeList: "scopeMetrics", itemList: "metrics", resource: resource,
+            into: &writer
+        ) { writer in
+            writer.array(families.filter { !$0.samples.isEmpty }) { writer, family in
+                metric(family, times: times, into: &writer)
             }
         }
         return writer.bytes

@@ -32,7 +32,6 @@ public final class OTLPSpanExporter: Sendable {
         var dropped = 0
         var exported = 0
         var failedBatches = 0
-        var timer: Task<Void, Never>?
         var stopped = false
     }
 
@@ -40,35 +39,22 @@ public final class OTLPSpanExporter: Sendable {
     private let send: Send
     private let logger: Logger
     private let state = Mutex(State())
+    private let timer: PeriodicTimer
 
     public init(settings: Settings = Settings(), logger: Logger, send: @escaping Send) {
         self.settings = settings
         self.logger = logger
         self.send = send
+        timer = PeriodicTimer(interval: settings.interval)
     }
 
     /// Starts the timer that sends what has waited for ``Settings/interval``.
-    public func start() {
-        let timer = Task.detached { [weak self, interval = settings.interval] in
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { return }
-                await self?.exportPending()
-            }
-        }
-        let stopped = state.withLock { state in
-            state.timer = timer
-            return state.stopped
-        }
-        if stopped { timer.cancel() }
-    }
+    public func start() { timer.start { [weak self] in await self?.exportPending() } }
 
     /// Sends what is waiting and stops the timer; spans ended later are dropped.
     public func shutdown() async {
-        let timer = state.withLock { state in
-            state.stopped = true
-            return state.timer
-        }
-        timer?.cancel()
+        state.withLock { $0.stopped = true }
+        await timer.stop()
         await exportPending()
     }
 
