@@ -72,13 +72,7 @@ public final class OTLPMetricsExporter: Sendable {
             logger.error("cannot read the metrics to export them", metadata: ["error": "\(error)"])
             return
         }
-        var failure: String?
-        do {
-            let status = try await send(body)
-            if !(200..<300).contains(status) { failure = "HTTP \(status)" }
-        } catch {
-            failure = "\(error)"
-        }
+        let failure = await OTLPSpanExporter.failure(sending: body, with: send)
         let firstFailure = state.withLock { state -> Bool in
             guard failure != nil else {
                 state.exports += 1

@@ -137,11 +137,7 @@ enum OTLPMetricsJSON {
         }
         counts.append(UInt64(max(0, count - below)))
         writer.object { writer in
-            pointHeader(series.labels, times: times, into: &writer)
-            writer.field("count")
-            writer.string(String(UInt64(max(0, count))))
-            writer.field("sum")
-            double(sum, into: &writer)
+            aggregatePointHeader(series.labels, count: count, sum: sum, times: times, into: &writer)
             writer.field("bucketCounts")
             writer.array(counts) { writer, count in writer.string(String(count)) }
             writer.field("explicitBounds")
@@ -162,11 +158,7 @@ enum OTLPMetricsJSON {
         let count = series.samples.first { $0.name == family + "_count" }?.value ?? 0
         let sum = series.samples.first { $0.name == family + "_sum" }?.value ?? 0
         writer.object { writer in
-            pointHeader(series.labels, times: times, into: &writer)
-            writer.field("count")
-            writer.string(String(UInt64(max(0, count))))
-            writer.field("sum")
-            double(sum, into: &writer)
+            aggregatePointHeader(series.labels, count: count, sum: sum, times: times, into: &writer)
             writer.field("quantileValues")
             writer.array(quantiles) { writer, pair in
                 writer.object { writer in
@@ -177,6 +169,17 @@ enum OTLPMetricsJSON {
                 }
             }
         }
+    }
+
+    /// A histogram's or summary's point up to its own fields: attributes, times, `count` and `sum`.
+    static func aggregatePointHeader(
+        _ labels: [PrometheusExposition.Label], count: Double, sum: Double, times: Times, into writer: inout JSONWriter
+    ) {
+        pointHeader(labels, times: times, into: &writer)
+        writer.field("count")
+        writer.string(String(UInt64(max(0, count))))
+        writer.field("sum")
+        double(sum, into: &writer)
     }
 
     static func pointHeader(_ labels: [PrometheusExposition.Label], times: Times, into writer: inout JSONWriter) {

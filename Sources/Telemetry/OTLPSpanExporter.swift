@@ -84,13 +84,7 @@ public final class OTLPSpanExporter: Sendable {
             }
             guard !batch.isEmpty else { return }
             let body = OTLPJSON.exportTraceServiceRequest(batch, resource: settings.resource)
-            var failure: String?
-            do {
-                let status = try await send(body)
-                if !(200..<300).contains(status) { failure = "HTTP \(status)" }
-            } catch {
-                failure = "\(error)"
-            }
+            let failure = await Self.failure(sending: body, with: send)
             let firstFailure = state.withLock { state -> Bool in
                 if failure == nil {
                     state.exported += batch.count
@@ -106,6 +100,18 @@ public final class OTLPSpanExporter: Sendable {
                     "cannot export spans; dropping them until the OTLP endpoint answers",
                     metadata: ["error": "\(failure)", "spans": "\(batch.count)"])
             }
+        }
+    }
+}
+
+extension OTLPSpanExporter {
+    /// Sends `body` with `send`; what went wrong (a transport error, or a status other than 2xx), or `nil`.
+    static func failure(sending body: [UInt8], with send: Send) async -> String? {
+        do {
+            let status = try await send(body)
+            return (200..<300).contains(status) ? nil : "HTTP \(status)"
+        } catch {
+            return "\(error)"
         }
     }
 }
