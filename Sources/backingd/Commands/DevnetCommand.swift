@@ -58,7 +58,7 @@ struct DevnetCommand: AsyncParsableCommand {
             "Export every node's spans and metrics over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318."
     )
     var otlpEndpoint: String?
-    @Option(help: "With --otlp-endpoint: how often each node's metrics are exported (default 60s).")
+    @Option(help: "With --otlp-endpoint: how often each node's metrics are exported.")
     var otlpMetricsInterval = "60s"
     @Option(help: "Log lines as text or json (one object a line, with trace_id and span_id inside a trace).")
     var logFormat: LogFormat = .text

@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         help:
             "Export spans and metrics over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318 (…/v1/traces and …/v1/metrics are appended). Without it no span is recorded; a request's traceparent is still passed on."
     ) var otlpEndpoint: String?
-    @Option(help: "With --otlp-endpoint: how often the metrics /metrics serves are exported (default 60s).")
+    @Option(help: "With --otlp-endpoint: how often the metrics /metrics serves are exported.")
     var otlpMetricsInterval = "60s"
     @Option(help: "Log lines as text or json (one object a line, with trace_id and span_id inside a trace).")
     var logFormat: LogFormat = .text
