@@ -15,7 +15,10 @@ internal import GRDB
 enum EventLogTable {
     /// The id the next logged event gets: after every event logged, and never below the mark.
     static func nextID(in db: Database) throws -> Int64 {
-        let logged = try Int64.fetchOne(db, sql: "SELECT MAX(firstID + count) FROM event_log") ?? 1
+        // The last row ends the log (rows never overlap and ids only grow): one primary-key lookup, where a MAX
+        // over `firstID + count` would read every row.
+        let logged =
+            try Int64.fetchOne(db, sql: "SELECT firstID + count FROM event_log ORDER BY firstID DESC LIMIT 1") ?? 1
         let mark = try Int64.fetchOne(db, sql: "SELECT nextID FROM event_log_mark WHERE id = 1") ?? 1
         return max(logged, mark, 1)
     }
@@ -50,17 +53,10 @@ enum EventLogTable {
                 """,
             arguments: [id + 1])
         var events: [LoggedEvent] = []
-        while let row = try rows.next() {
-            let firstID: Int64 = row["firstID"]
-            let createdAt = Date(timeIntervalSince1970: row["createdAt"])
-            let records = try EventRecords.records(in: [UInt8](row["records"] as Data), count: row["count"])
-            for (index, record) in records.enumerated() {
-                let eventID = firstID + Int64(index)
-                guard eventID > id, names?.contains(record.event) ?? true else { continue }
-                let body = try record.message().webhookBody()
-                events.append(LoggedEvent(id: eventID, event: record.event, body: body, createdAt: createdAt))
-                if events.count == limit { return events }
-            }
+        while events.count < limit, let row = try rows.next() {
+            events += try EventRecords.loggedEvents(
+                in: [UInt8](row["records"] as Data), count: row["count"], firstID: row["firstID"],
+                createdAt: row["createdAt"], after: id, names: names, limit: limit - events.count)
         }
         return events
     }

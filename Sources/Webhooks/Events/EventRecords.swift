@@ -35,17 +35,12 @@ struct EventRecords: Sendable {
     mutating func append(_ message: OutboundMessage) {
         let lengthAt = encoder.count
         encoder.append(littleEndian: UInt32(0))
-        if case .disputeStatements(let imported) = message {
-            if let earlier = receiptRecords[imported.candidateHash] {
-                encoder.append(UInt8(9))
-                encoder.appendCompact(UInt64(count - earlier))
-            } else {
-                encoder.append(UInt8(7))
-                encoder.append(imported.candidateReceipt)
-                receiptRecords[imported.candidateHash] = count
-            }
+        if case .disputeStatements(let imported) = message, let earlier = receiptRecords[imported.candidateHash] {
+            encoder.append(UInt8(9))
+            encoder.appendCompact(UInt64(count - earlier))
             imported.encodeStatementsRecord(to: &encoder)
         } else {
+            if case .disputeStatements(let imported) = message { receiptRecords[imported.candidateHash] = count }
             message.encodeRecord(to: &encoder)
         }
         encoder.overwrite(littleEndian: UInt32(encoder.count - lengthAt - 4), at: lengthAt)
@@ -89,7 +84,9 @@ struct EventRecords: Sendable {
         var offset = 0
         for index in 0..<count {
             guard bytes.count - offset >= 5 else { throw .truncated(record: index) }
-            let length = bytes[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
+            var lengthDecoder = ScaleDecoder(bytes[offset..<offset + 4])
+            // Safe because: four bytes are there (checked above).
+            let length = Int(try! lengthDecoder.read(littleEndian: UInt32.self))
             let start = offset + 4
             guard length >= 1, bytes.count - start >= length else { throw .truncated(record: index) }
             let kind = Int(bytes[start])

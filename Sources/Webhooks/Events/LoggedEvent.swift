@@ -31,13 +31,29 @@ struct CommittedEvents: Sendable {
     /// The events named in `names` (all when `nil`), with their web-hook bodies.
     /// - Throws: ``EventRecordError`` or `ScaleDecodingError` for records that do not decode.
     func logged(names: Set<String>?) throws -> [LoggedEvent] {
+        try EventRecords.loggedEvents(
+            in: records.bytes, count: records.count, firstID: firstID, createdAt: createdAt, names: names)
+    }
+}
+
+extension EventRecords {
+    /// The events of one commit's `count` records in `bytes` (ids from `firstID` on, logged at `createdAt`, in
+    /// Unix seconds) after `after`, named in `names` (all when `nil`), at most `limit`, with their web-hook
+    /// bodies: a record is decoded and its body made only when it is wanted.
+    /// - Throws: ``EventRecordError`` or `ScaleDecodingError` for records that do not decode.
+    static func loggedEvents(
+        in bytes: [UInt8], count: Int, firstID: Int64, createdAt: Double, after: Int64 = .min,
+        names: Set<String>?, limit: Int = .max
+    ) throws -> [LoggedEvent] {
         let date = Date(timeIntervalSince1970: createdAt)
-        return try EventRecords.records(in: records.bytes, count: records.count).enumerated().compactMap {
-            index, record in
-            guard names?.contains(record.event) ?? true else { return nil }
-            return LoggedEvent(
-                id: firstID + Int64(index), event: record.event, body: try record.message().webhookBody(),
-                createdAt: date)
+        var events: [LoggedEvent] = []
+        for (index, record) in try records(in: bytes, count: count).enumerated() {
+            guard events.count < limit else { break }
+            let id = firstID + Int64(index)
+            guard id > after, names?.contains(record.event) ?? true else { continue }
+            events.append(
+                LoggedEvent(id: id, event: record.event, body: try record.message().webhookBody(), createdAt: date))
         }
+        return events
     }
 }
