@@ -46,9 +46,7 @@ public actor Devnet {
     /// Each node of this process (none with node processes): its address (`host:port`, the instance name
     /// `serve` exports under) and its Prometheus exposition.
     public var inProcessMetrics: [(instance: String, exposition: @Sendable () -> [UInt8])] {
-        zip(infoNodes, nodes).map { info, node in
-            (info.url.hasPrefix("http://") ? String(info.url.dropFirst(7)) : info.url, node.metricsExposition)
-        }
+        nodes.map { ($0.configuration.listen, $0.metricsExposition) }
     }
 
     /// The last blocks, oldest first.

@@ -164,12 +164,7 @@ enum OTLPJSON {
         case .double(let number):
             writer.object { writer in
                 writer.field("doubleValue")
-                // JSON has no NaN or infinities; OTLP's JSON mapping spells them as strings.
-                if number.isFinite {
-                    writer.raw("\(number)")
-                } else {
-                    writer.string(number.isNaN ? "NaN" : number > 0 ? "Infinity" : "-Infinity")
-                }
+                double(number, into: &writer)
             }
         case .bool(let flag):
             writer.object { writer in
@@ -185,6 +180,16 @@ enum OTLPJSON {
         case .stringArray(let items): array(items) { .string($0) }
         case .stringConvertibleArray(let items): array(items) { .string($0.description) }
         default: string("\(value)", into: &writer)
+        }
+    }
+
+    /// A double as OTLP's JSON mapping writes it: a number, or (JSON has none of them) `"NaN"`, `"Infinity"`,
+    /// `"-Infinity"`.
+    static func double(_ number: Double, into writer: inout JSONWriter) {
+        if number.isFinite {
+            writer.raw("\(number)")
+        } else {
+            writer.string(number.isNaN ? "NaN" : number > 0 ? "Infinity" : "-Infinity")
         }
     }
 

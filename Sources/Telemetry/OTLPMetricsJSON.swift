@@ -103,7 +103,7 @@ enum OTLPMetricsJSON {
                 writer.string(String(integer))
             } else {
                 writer.field("asDouble")
-                double(sample.value, into: &writer)
+                OTLPJSON.double(sample.value, into: &writer)
             }
         }
     }
@@ -141,7 +141,7 @@ enum OTLPMetricsJSON {
             writer.field("bucketCounts")
             writer.array(counts) { writer, count in writer.string(String(count)) }
             writer.field("explicitBounds")
-            writer.array(finite) { writer, bucket in double(bucket.bound, into: &writer) }
+            writer.array(finite) { writer, bucket in OTLPJSON.double(bucket.bound, into: &writer) }
         }
     }
 
@@ -163,9 +163,9 @@ enum OTLPMetricsJSON {
             writer.array(quantiles) { writer, pair in
                 writer.object { writer in
                     writer.field("quantile")
-                    double(pair.0, into: &writer)
+                    OTLPJSON.double(pair.0, into: &writer)
                     writer.field("value")
-                    double(pair.1, into: &writer)
+                    OTLPJSON.double(pair.1, into: &writer)
                 }
             }
         }
@@ -179,7 +179,7 @@ enum OTLPMetricsJSON {
         writer.field("count")
         writer.string(String(UInt64(max(0, count))))
         writer.field("sum")
-        double(sum, into: &writer)
+        OTLPJSON.double(sum, into: &writer)
     }
 
     static func pointHeader(_ labels: [PrometheusExposition.Label], times: Times, into writer: inout JSONWriter) {
@@ -191,14 +191,5 @@ enum OTLPMetricsJSON {
         writer.string(times.start)
         writer.field("timeUnixNano")
         writer.string(times.now)
-    }
-
-    /// A double as OTLP's JSON mapping writes it: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`.
-    static func double(_ number: Double, into writer: inout JSONWriter) {
-        if number.isFinite {
-            writer.raw("\(number)")
-        } else {
-            writer.string(number.isNaN ? "NaN" : number > 0 ? "Infinity" : "-Infinity")
-        }
     }
 }

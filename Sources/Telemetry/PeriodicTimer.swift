@@ -18,7 +18,10 @@ final class PeriodicTimer: Sendable {
         let task = Task.detached { [interval] in
             while !Task.isCancelled {
                 do { try await Task.sleep(for: interval) } catch { return }
-                await work()
+                // In a task of its own, which ``stop()``'s cancellation does not reach: a run under way ends as
+                // it would have (an export that cancelled its request could reach the collector yet count as
+                // failed), and the loop then stops.
+                await Task.detached { await work() }.value
             }
         }
         let stopped = state.withLock { state in

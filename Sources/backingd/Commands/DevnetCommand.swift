@@ -128,7 +128,7 @@ struct DevnetCommand: AsyncParsableCommand {
         }
         // Node processes export their own metrics (they were given the flags); in-process nodes from here.
         let metrics = try Observability.exportMetrics(
-            endpoint: otlpEndpoint, interval: metricsInterval, nodes: await devnet.inProcessMetrics,
+            through: tracing, interval: metricsInterval, nodes: await devnet.inProcessMetrics,
             logger: Logger(label: "backingd.devnet"))
         let runner = Task { try await devnet.run { say($0.progressLine) } }
         let stopper = Task {

@@ -38,9 +38,12 @@ enum Observability {
     /// What ``bootstrapTracing(endpoint:instance:logger:)`` started, to flush at shutdown.
     struct Tracing {
         let exporter: OTLPSpanExporter?
+        /// The collector's endpoint as given, and the client that reaches it (metrics go through it too).
+        let endpoint: String?
         let client: CurlClient?
 
-        /// Sends the spans still waiting and stops the exporter.
+        /// Sends the spans still waiting and stops the exporter (after the metrics exporters, which share the
+        /// client).
         func shutdown() async {
             await exporter?.shutdown()
             client?.shutdown()
@@ -54,70 +57,71 @@ enum Observability {
     static func bootstrapTracing(endpoint: String?, instance: String, logger: Logger) throws -> Tracing {
         guard let endpoint else {
             InstrumentationSystem.bootstrap(TraceContextPropagator())
-            return Tracing(exporter: nil, client: nil)
+            return Tracing(exporter: nil, endpoint: nil, client: nil)
         }
         let tracesURL = try tracesURL(endpoint)
         let client = CurlClient(maxConnections: 4)
         var settings = OTLPSpanExporter.Settings()
-        settings.resource = [
-            ("service.name", "backingd"), ("service.instance.id", instance),
-            ("service.version", BackingdVersion.description),
-        ]
-        let exporter = OTLPSpanExporter(settings: settings, logger: logger) { body in
-            try await client.send(
-                CurlRequest(
-                    method: "POST", url: tracesURL, headers: [("Content-Type", "application/json")], body: body,
-                    timeout: .seconds(10), connectTimeout: .seconds(2))
-            ).status
-        }
+        settings.resource = resource(instance: instance)
+        let exporter = OTLPSpanExporter(settings: settings, logger: logger, send: post(to: tracesURL, with: client))
         exporter.start()
         InstrumentationSystem.bootstrap(OTLPTracer(exporter: exporter))
         logger.info("exporting spans over OTLP/HTTP", metadata: ["url": "\(tracesURL)"])
-        return Tracing(exporter: exporter, client: client)
+        return Tracing(exporter: exporter, endpoint: endpoint, client: client)
     }
 
-    /// What ``exportMetrics(endpoint:interval:nodes:logger:)`` started, to send a last time at shutdown.
+    /// `resource.attributes` of every export: the service, this node's instance and the build.
+    static func resource(instance: String) -> [(String, String)] {
+        [
+            ("service.name", "backingd"), ("service.instance.id", instance),
+            ("service.version", BackingdVersion.description),
+        ]
+    }
+
+    /// Sends an OTLP JSON body to `url` through `client`, answering the HTTP status.
+    static func post(to url: String, with client: CurlClient) -> OTLPSpanExporter.Send {
+        { body in
+            try await client.send(
+                CurlRequest(
+                    method: "POST", url: url, headers: [("Content-Type", "application/json")], body: body,
+                    timeout: .seconds(10), connectTimeout: .seconds(2))
+            ).status
+        }
+    }
+
+    /// What ``exportMetrics(through:interval:nodes:logger:)`` started, to send a last time at shutdown.
     struct MetricsExport {
         let exporters: [OTLPMetricsExporter]
-        let client: CurlClient?
 
         /// Sends every node's metrics once more and stops the exporters.
         func shutdown() async {
             for exporter in exporters { await exporter.shutdown() }
-            client?.shutdown()
         }
     }
 
-    /// With `endpoint`, each node's metrics (what its `/metrics` serves) go to the collector's `/v1/metrics`
-    /// as OTLP JSON every `interval`, and at shutdown, under `service.instance.id` = the node's instance.
-    /// - Throws: `ValidationError` naming `--otlp-endpoint` for a URL that is not http(s).
+    /// When `tracing` exports (`--otlp-endpoint`), each node's metrics (what its `/metrics` serves) go to the
+    /// same collector's `/v1/metrics`, through the same client, as OTLP JSON every `interval` and at shutdown,
+    /// under `service.instance.id` = the node's instance.
     static func exportMetrics(
-        endpoint: String?, interval: Duration, nodes: [(instance: String, exposition: @Sendable () -> [UInt8])],
-        logger: Logger
+        through tracing: Tracing, interval: Duration,
+        nodes: [(instance: String, exposition: @Sendable () -> [UInt8])], logger: Logger
     ) throws -> MetricsExport {
-        guard let endpoint, !nodes.isEmpty else { return MetricsExport(exporters: [], client: nil) }
+        guard let endpoint = tracing.endpoint, let client = tracing.client, !nodes.isEmpty else {
+            return MetricsExport(exporters: [])
+        }
         let metricsURL = try signalURL(endpoint, path: "/v1/metrics")
-        let client = CurlClient(maxConnections: 2)
         let exporters = nodes.map { node in
             var settings = OTLPMetricsExporter.Settings()
             settings.interval = interval
-            settings.resource = [
-                ("service.name", "backingd"), ("service.instance.id", node.instance),
-                ("service.version", BackingdVersion.description),
-            ]
-            let exporter = OTLPMetricsExporter(settings: settings, logger: logger, collect: node.exposition) { body in
-                try await client.send(
-                    CurlRequest(
-                        method: "POST", url: metricsURL, headers: [("Content-Type", "application/json")], body: body,
-                        timeout: .seconds(10), connectTimeout: .seconds(2))
-                ).status
-            }
+            settings.resource = resource(instance: node.instance)
+            let exporter = OTLPMetricsExporter(
+                settings: settings, logger: logger, collect: node.exposition, send: post(to: metricsURL, with: client))
             exporter.start()
             return exporter
         }
         logger.info(
             "exporting metrics over OTLP/HTTP", metadata: ["url": "\(metricsURL)", "interval": "\(interval)"])
-        return MetricsExport(exporters: exporters, client: client)
+        return MetricsExport(exporters: exporters)
     }
 
     /// `--otlp-metrics-interval`: a duration such as 60s, 500ms or 5m, above zero.

@@ -106,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         let node = try BackingNode(configuration: configuration, logger: logger)
         try await node.start()
         let metrics = try Observability.exportMetrics(
-            endpoint: otlpEndpoint, interval: metricsInterval,
+            through: tracing, interval: metricsInterval,
             nodes: [(configuration.listen, node.metricsExposition)], logger: logger)
         // Before the line below: whoever reads it may send SIGTERM at once.
         let termination = SignalWaiter.install()
