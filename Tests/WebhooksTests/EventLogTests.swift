@@ -69,10 +69,8 @@ struct EventLogTests {
 
     @Test func aCommitsEventsAreOneRowUnderTheFirstIdAndTheNextCommitFollowsOn() async throws {
         let store = try OutboxStore(path: directory.database, synchronousFull: false)
-        var first = EventRecords()
-        for n in 0..<250 { first.append(Messages.numbered(n)) }
-        var second = EventRecords()
-        for message in Messages.all { second.append(message) }
+        let first = (0..<250).map(Messages.numbered)
+        let second = Messages.all
         let committed = Mutex<[CommittedEvents]>([])
         try await store.commit(
             inserts: [], updates: [], events: first, logged: { c in committed.withLock { $0.append(c) } }
@@ -94,26 +92,100 @@ struct EventLogTests {
         try reopened.close()
     }
 
-    @Test func requestsCommittedTogetherWriteACandidatesReceiptOnceAndEveryMessageReadsBackWhole() async throws {
-        let outbox = try outbox()
-        // Twenty requests, each a statement on the same candidate: while the first commits, the others queue
-        // for one group commit, whose records are made together.
-        let messages = (1...20).map { EventRecordsTests.dispute(Messages.receipt, by: UInt32($0)) }
-        for message in messages { outbox.submit([message]) }
-        try await outbox.flush()
-
-        let rows = try await DatabaseQueue(path: directory.database).read { db in
-            try Row.fetchAll(db, sql: "SELECT count, records FROM event_log ORDER BY firstID").map {
-                try EventRecords.records(in: [UInt8]($0["records"] as Data), count: $0["count"])
+    /// The rows of `event_log_value`: each one's first id and value count.
+    func valueRows() async throws -> [(firstID: Int64, count: Int)] {
+        try await DatabaseQueue(path: directory.database).read { db in
+            try Row.fetchAll(db, sql: "SELECT firstID, count FROM event_log_value ORDER BY firstID").map {
+                ($0["firstID"], $0["count"])
             }
         }
-        #expect(rows.reduce(0) { $0 + $1.count } == messages.count)
-        for records in rows {
-            #expect(records.count(where: { $0.bytes.first == 7 }) == 1, "\(records.map { $0.bytes.first ?? 0 })")
+    }
+
+    @Test func aCandidatesReceiptAndEachSignersKeyAreWrittenOnceAcrossCommitsAndEveryMessageReadsBackWhole()
+        async throws
+    {
+        let first = try outbox()
+        // Twenty requests, each a statement on the same candidate by another validator, then the same twenty
+        // again: in whatever group commits they land, one receipt and twenty keys are written.
+        let messages = (1...20).map { EventRecordsTests.dispute(Messages.receipt, by: UInt32($0)) }
+        for message in messages + messages { first.submit([message]) }
+        try await first.flush()
+
+        #expect(try await valueRows().reduce(0) { $0 + $1.count } == 21)
+        let bodies = try messages.map { try $0.webhookBody() }
+        let logged = try await first.events(after: 0, names: nil, limit: 100)
+        #expect(logged.map(\.body) == bodies + bodies)
+        await first.shutdown()
+
+        // After a restart the values are written again (a new epoch), under new ids, and both read back.
+        let reopened = try outbox()
+        for message in messages.prefix(3) { reopened.submit([message]) }
+        try await reopened.flush()
+        let rows = try await valueRows()
+        #expect(rows.reduce(0) { $0 + $1.count } == 21 + 4)
+        #expect(rows.last!.firstID + Int64(rows.last!.count) == 26)
+        let all = try await reopened.events(after: 0, names: nil, limit: 100)
+        #expect(all.map(\.body) == bodies + bodies + bodies.prefix(3))
+        await reopened.shutdown()
+    }
+
+    @Test func pruningDeletesTheValuesOfEpochsBeforeTheOldestRemainingEventAndKeepsWhatItsRecordsReferTo()
+        async throws
+    {
+        // Every commit begins an epoch.
+        let store = try OutboxStore(path: directory.database, synchronousFull: false, eventValueEpoch: .zero)
+        let now = Date()
+        let dispute = EventRecordsTests.dispute(Messages.receipt, by: 1)
+        for age: TimeInterval in [7200, 4000, 10] {
+            try await store.commit(inserts: [], updates: [], events: [dispute, Messages.numbered(1), dispute]) { _ in }
+            _ = try await store.write { db in
+                try db.execute(
+                    sql: "UPDATE event_log SET createdAt = ? WHERE firstID = (SELECT MAX(firstID) FROM event_log)",
+                    arguments: [now.addingTimeInterval(-age).timeIntervalSince1970])
+            }
         }
-        let logged = try await outbox.events(after: 0, names: nil, limit: 100)
-        #expect(logged.map(\.body) == (try messages.map { try $0.webhookBody() }))
-        await outbox.shutdown()
+        // Each commit wrote the receipt and the key again: values 1–2, 3–4, 5–6.
+        #expect(try await valueRows().map(\.firstID) == [1, 3, 5])
+        #expect(try await store.pruneEvents(before: now.addingTimeInterval(-3600)) == 6)
+        #expect(try await valueRows().map(\.firstID) == [5])
+        let epochs = try await store.read { db in
+            try Int64.fetchAll(db, sql: "SELECT firstEventID FROM event_log_epoch")
+        }
+        #expect(epochs == [7])
+        let kept = try await store.events(after: 0, names: nil, limit: 10)
+        #expect(kept.map(\.id) == [7, 8, 9])
+        #expect(kept.map(\.body) == (try [dispute, Messages.numbered(1), dispute].map { try $0.webhookBody() }))
+
+        // With every event pruned, the current epoch's values stay (its next records may refer to them); after a
+        // restart, a new epoch's values follow on.
+        #expect(try await store.pruneEvents(before: now.addingTimeInterval(1)) == 3)
+        #expect(try await valueRows().map(\.firstID) == [5])
+        try store.close()
+        let reopened = try OutboxStore(path: directory.database, synchronousFull: false)
+        try await reopened.commit(inserts: [], updates: [], events: [dispute]) { _ in }
+        #expect(try await valueRows().map(\.firstID) == [5, 7])
+        #expect(try await reopened.events(after: 0, names: nil, limit: 10).map(\.id) == [10])
+        try reopened.close()
+    }
+
+    @Test func aLogWrittenInTheEarlierFormReadsBackAfterTheUpgrade() async throws {
+        let store = try OutboxStore(path: directory.database, synchronousFull: false)
+        let messages = [
+            EventRecordsTests.dispute(Messages.receipt, by: 1), Messages.numbered(1),
+            EventRecordsTests.dispute(Messages.receipt, by: 2),
+        ]
+        _ = try await store.write { db in
+            try db.execute(
+                sql: "INSERT INTO event_log (firstID, count, createdAt, records) VALUES (1, 3, ?, ?)",
+                arguments: [Date().timeIntervalSince1970, Data(EventRecordsTests.earlierFormRecords(messages))])
+        }
+        try store.close()
+        let reopened = try OutboxStore(path: directory.database, synchronousFull: false)
+        try await reopened.commit(inserts: [], updates: [], events: messages) { _ in }
+        let logged = try await reopened.events(after: 0, names: nil, limit: 10)
+        #expect(logged.map(\.id) == Array(1...6))
+        #expect(logged.map(\.body) == (try (messages + messages).map { try $0.webhookBody() }))
+        try reopened.close()
     }
 
     @Test func aMessageIsLoggedOnceHoweverManyURLsSubscribeToIt() async throws {
@@ -195,9 +267,8 @@ struct EventLogTests {
     @Test func commitsPastWhatTheFeedHoldsAreNotHandedOverAndTheNextBatchSaysSo() async throws {
         let feed = EventBroadcaster(pendingLimit: 2)
         @Sendable func committed(_ n: Int) -> CommittedEvents {
-            var records = EventRecords()
-            records.append(Messages.numbered(n))
-            return CommittedEvents(firstID: Int64(n), records: records, createdAt: Date().timeIntervalSince1970)
+            CommittedEvents(
+                firstID: Int64(n), messages: [Messages.numbered(n)], createdAt: Date().timeIntervalSince1970)
         }
         // While the first hand-over is under way, commits 2 to 6 are published: from the sink itself, so that
         // the hand-over waits for nothing (blocking it until another task published would hold a thread of
@@ -255,9 +326,7 @@ struct EventLogTests {
         let now = Date()
         let ages: [TimeInterval] = [7200, 4000, 3000, 10]
         for (index, age) in ages.enumerated() {
-            var records = EventRecords()
-            for n in 0...index { records.append(Messages.numbered(n)) }
-            try await store.commit(inserts: [], updates: [], events: records) { _ in }
+            try await store.commit(inserts: [], updates: [], events: (0...index).map(Messages.numbered)) { _ in }
             _ = try await store.write { db in
                 try db.execute(
                     sql: "UPDATE event_log SET createdAt = ? WHERE firstID = (SELECT MAX(firstID) FROM event_log)",

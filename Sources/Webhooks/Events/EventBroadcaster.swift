@@ -3,7 +3,7 @@ internal import Synchronization
 
 /// Hands every committed event to the live subscribers (`GET /v1/events` streams), in commit order.
 ///
-/// ``WebhookOutbox`` publishes each commit's events, as records, from its commit callback under the
+/// ``WebhookOutbox`` publishes each commit's events from its commit callback under the
 /// database's single writer; with no subscriber that is all it costs. Otherwise one task (no thread of its
 /// own) turns them into web-hook bodies, once for every subscriber and only the events one of them wants,
 /// and hands them over in commit order: the writer is not held for that. A subscriber that joins meanwhile
@@ -73,7 +73,7 @@ public final class EventBroadcaster: Sendable {
 
     /// Queues one commit's events for the subscribers; runs under the outbox's writer, one commit at a time.
     func publish(_ events: CommittedEvents) {
-        guard !events.records.isEmpty else { return }
+        guard !events.messages.isEmpty else { return }
         let missed = registry.subscribers.withLock { subscribers -> Bool? in
             if subscribers.all.isEmpty {
                 subscribers.missed = false
@@ -102,7 +102,7 @@ public final class EventBroadcaster: Sendable {
         do {
             events = try batch.events.logged(names: wanted)
         } catch {
-            // Cannot happen for records this process wrote; the log has them for a replay, which says so.
+            // Cannot happen (every message has a body); the log has them for a replay, which says so.
             logger.error("cannot read back committed events", metadata: ["error": "\(error)"])
             return
         }

@@ -12,6 +12,9 @@ internal import GRDB
 /// Ids only grow: the next id follows the last logged event, and `event_log_mark` keeps the next id when
 /// pruning deletes the rows that said so (so that even with every row pruned, a restart does not hand
 /// out an id again).
+///
+/// The receipts and keys that records refer to are in `event_log_value` (see ``EventLogValues``), a row per
+/// commit that added any, and where each epoch of them begins in `event_log_epoch`.
 enum EventLogTable {
     /// The id the next logged event gets: after every event logged, and never below the mark.
     static func nextID(in db: Database) throws -> Int64 {
@@ -23,17 +26,69 @@ enum EventLogTable {
         return max(logged, mark, 1)
     }
 
-    /// Inserts `records` as the events from `firstID` on, inside the caller's transaction.
-    static func insert(_ records: EventRecords, firstID: Int64, createdAt: Double, in db: Database) throws {
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO event_log (firstID, count, createdAt, records) VALUES (?, ?, ?, ?)")
-        try records.bytes.withUnsafeBytes { buffer in
+    /// The id the next value gets: after every value logged and every epoch's first.
+    static func nextValueID(in db: Database) throws -> Int64 {
+        let values =
+            try Int64.fetchOne(db, sql: "SELECT firstID + count FROM event_log_value ORDER BY firstID DESC LIMIT 1")
+            ?? 1
+        let epochs =
+            try Int64.fetchOne(
+                db, sql: "SELECT firstValueID FROM event_log_epoch ORDER BY firstEventID DESC LIMIT 1") ?? 1
+        return max(values, epochs, 1)
+    }
+
+    /// Inserts `records` as the events from `firstID` on, with the values they add and the epoch they begin,
+    /// inside the caller's transaction.
+    static func insert(
+        _ records: EventRecords, values: EventLogValues.Written, beginning epoch: EventLogValues.Epoch?,
+        firstID: Int64, createdAt: Double, in db: Database
+    ) throws {
+        try insertBlob(
+            records.bytes, sql: "INSERT INTO event_log (firstID, count, createdAt, records) VALUES (?, ?, ?, ?)",
+            arguments: [firstID, records.count, createdAt], in: db)
+        if values.count > 0 {
+            try insertBlob(
+                values.bytes, sql: "INSERT INTO event_log_value (firstID, count, bytes) VALUES (?, ?, ?)",
+                arguments: [values.firstID, values.count], in: db)
+        }
+        if let epoch {
+            try db.cachedStatement(sql: "INSERT INTO event_log_epoch (firstEventID, firstValueID) VALUES (?, ?)")
+                .execute(arguments: [epoch.firstEventID, epoch.firstValueID])
+        }
+    }
+
+    /// Executes `sql` with `arguments` and then `bytes` as a blob.
+    private static func insertBlob(
+        _ bytes: [UInt8], sql: String, arguments: StatementArguments, in db: Database
+    ) throws {
+        let insert = try db.cachedStatement(sql: sql)
+        try bytes.withUnsafeBytes { buffer in
             guard let start = buffer.baseAddress else { return }
             // Bound as it is, without a copy: a statement executed with a few arguments binds a blob with
             // SQLITE_STATIC, and SQLite copies it once into the page.
             let blob = Data(
                 bytesNoCopy: UnsafeMutableRawPointer(mutating: start), count: buffer.count, deallocator: .none)
-            try insert.execute(arguments: [firstID, records.count, createdAt, blob])
+            try insert.execute(arguments: arguments + [blob])
+        }
+    }
+
+    /// The values records refer to, read from `db` as they are asked for, a row at a time.
+    static func values(in db: Database) -> EventValueSource {
+        var known: [Int64: ArraySlice<UInt8>] = [:]
+        return EventValueSource { id in
+            if let value = known[id] { return value }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT firstID, count, bytes FROM event_log_value WHERE firstID <= ? ORDER BY firstID DESC LIMIT 1",
+                    arguments: [id])
+            else { return nil }
+            let firstID: Int64 = row["firstID"]
+            let values = try EventLogValues.values(
+                in: ArraySlice([UInt8](row["bytes"] as Data)), count: row["count"], firstID: firstID)
+            for (index, value) in values.enumerated() { known[firstID + Int64(index)] = value }
+            return known[id]
         }
     }
 
@@ -53,15 +108,17 @@ enum EventLogTable {
                 """,
             arguments: [id + 1])
         var events: [LoggedEvent] = []
+        let values = values(in: db)
         while events.count < limit, let row = try rows.next() {
             events += try EventRecords.loggedEvents(
                 in: [UInt8](row["records"] as Data), count: row["count"], firstID: row["firstID"],
-                createdAt: row["createdAt"], after: id, names: names, limit: limit - events.count)
+                createdAt: row["createdAt"], after: id, names: names, limit: limit - events.count, values: values)
         }
         return events
     }
 
-    /// Deletes the events logged before `cutoff`; returns how many.
+    /// Deletes the events logged before `cutoff`, and the values only records of earlier epochs than the
+    /// oldest remaining event's refer to; returns how many events.
     ///
     /// Deletes every row before the first one logged at or after the cutoff, so that the cost is the rows
     /// deleted (no index on the time): ids grow with commit time, and if the clock stepped back a few old
@@ -80,6 +137,20 @@ enum EventLogTable {
         guard doomed > 0 else { return 0 }
         try db.execute(sql: "UPDATE event_log_mark SET nextID = ? WHERE id = 1", arguments: [try nextID(in: db)])
         try db.execute(sql: "DELETE FROM event_log WHERE firstID < \(end)", arguments: arguments)
+        let oldest = try Int64.fetchOne(db, sql: "SELECT firstID FROM event_log ORDER BY firstID LIMIT 1")
+        if let epoch = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT firstEventID, firstValueID FROM event_log_epoch WHERE firstEventID <= ?
+                ORDER BY firstEventID DESC LIMIT 1
+                """,
+            arguments: [try oldest ?? nextID(in: db)])
+        {
+            try db.execute(
+                sql: "DELETE FROM event_log_value WHERE firstID + count <= ?", arguments: [epoch["firstValueID"]])
+            try db.execute(
+                sql: "DELETE FROM event_log_epoch WHERE firstEventID < ?", arguments: [epoch["firstEventID"]])
+        }
         return doomed
     }
 }

@@ -125,6 +125,23 @@ enum OutboxMigrations {
                     """)
             try db.execute(sql: "INSERT INTO event_log_mark (id, nextID) VALUES (1, ?)", arguments: [nextID])
         }
+        migrator.registerMigration("v8: event log values") { db in
+            // The receipts and public keys that `dispute.statements` records refer to by number instead of
+            // carrying them (see `EventLogValues`): a row per commit that adds any, and where each epoch of
+            // them begins, in events and in values, for pruning. Rows logged before keep their receipts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_log_value (
+                        firstID INTEGER PRIMARY KEY,
+                        count INTEGER NOT NULL CHECK (count > 0),
+                        bytes BLOB NOT NULL
+                    );
+                    CREATE TABLE event_log_epoch (
+                        firstEventID INTEGER PRIMARY KEY,
+                        firstValueID INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -58,6 +58,8 @@ final class OutboxStore: Sendable {
     private let synchronousFull: Bool
     /// The id of the next logged event; only the writer reads and advances it (after each commit that logs).
     private let nextEventID: Mutex<Int64>
+    /// The receipts and keys the log's records refer to; only the writer uses them.
+    private let eventValues: Mutex<EventLogValues>
     /// Checkpoints the WAL when the writer's commits have filled it, so that none of them waits for a checkpoint.
     let checkpointer: WALCheckpointer
 
@@ -65,8 +67,11 @@ final class OutboxStore: Sendable {
     /// - Parameter synchronousFull: `true` fsyncs every commit of new deliveries (survives power loss); `false` uses
     ///   `synchronous = NORMAL`, which in WAL mode survives a process crash (kill -9) but may lose the
     ///   last commits on power loss.
+    /// - Parameter eventValueEpoch: how long the event log's records refer to the receipts and keys written
+    ///   since the epoch began before they are written again (see ``EventLogValues``): half the event retention
+    ///   keeps a value at most about one and a half retentions.
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
-    init(path: String, synchronousFull: Bool) throws {
+    init(path: String, synchronousFull: Bool, eventValueEpoch: Duration = .seconds(1800)) throws {
         var configuration = Configuration()
         configuration.label = "backingd.outbox"
         // Another process's brief write (a `sqlite3` session, a signing-history import) is waited for; a
@@ -84,6 +89,9 @@ final class OutboxStore: Sendable {
         }
         try OutboxMigrations.migrator.migrate(pool)
         nextEventID = Mutex(try pool.read { db in try EventLogTable.nextID(in: db) })
+        eventValues = Mutex(
+            EventLogValues(
+                nextID: try pool.read { db in try EventLogTable.nextValueID(in: db) }, epochLength: eventValueEpoch))
     }
 
     /// Inserts `inserts` (in order), writes the journal records and applies `updates` in one transaction, then calls `then` with
@@ -95,11 +103,12 @@ final class OutboxStore: Sendable {
     /// new deliveries behind it — for milliseconds. WAL keeps the order: the next fsynced commit makes
     /// it durable too.
     ///
-    /// `events` go to the event log in the same transaction, as one row; `logged` gets them with their first
-    /// id, under the writer, just before `then`.
+    /// `events` go to the event log in the same transaction, as one row of records (made here, under the
+    /// writer, which owns the values they refer to); `logged` gets them with their first id, under the writer,
+    /// just before `then`.
     func commit(
         inserts: [NewDelivery], updates: [DeliveryUpdate], journal: [JournalRecord] = [],
-        events: EventRecords = EventRecords(), logged: @escaping @Sendable (CommittedEvents) -> Void = { _ in },
+        events: [OutboundMessage] = [], logged: @escaping @Sendable (CommittedEvents) -> Void = { _ in },
         then: @escaping @Sendable ([PendingDelivery]) -> Void
     ) async throws {
         let relaxed = synchronousFull && inserts.isEmpty && journal.isEmpty && events.isEmpty
@@ -110,44 +119,62 @@ final class OutboxStore: Sendable {
             inserted.reserveCapacity(inserts.count)
             let firstEventID = nextEventID.withLock { $0 }
             let eventTime = Date().timeIntervalSince1970
-            try db.inTransaction(.immediate) {
-                if !events.isEmpty {
-                    try EventLogTable.insert(events, firstID: firstEventID, createdAt: eventTime, in: db)
+            // Only a commit with events begins an epoch: the epoch's row goes in with its first events.
+            let (records, values, epoch) =
+                events.isEmpty
+                ? (EventRecords(), EventLogValues.Written(firstID: 0, count: 0, bytes: []), nil)
+                : eventValues.withLock { values in
+                    values.beginCommit(firstEventID: firstEventID)
+                    let records = events.reduce(into: EventRecords()) { $0.append($1, values: &values) }
+                    return (records, values.writtenValues, values.beginning)
                 }
-                let insert = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO delivery (id, event, url, createdAt, traceParent, traceState) VALUES (?, ?, ?, ?, ?, ?)
-                        """)
-                let insertBody = try db.cachedStatement(sql: "INSERT INTO delivery_body (sequence, body) VALUES (?, ?)")
-                for row in inserts {
-                    try insert.execute(arguments: [
-                        row.id, row.event, row.url, row.createdAt.timeIntervalSince1970, row.trace?.traceParent,
-                        row.trace?.traceState,
-                    ])
-                    let sequence = db.lastInsertedRowID
-                    try insertBody.execute(arguments: [sequence, Data(row.body)])
-                    inserted.append(
-                        PendingDelivery(
-                            sequence: sequence, id: row.id, event: row.event, url: row.url, body: row.body,
-                            attempts: 0, createdAt: row.createdAt, trace: row.trace))
+            do {
+                try db.inTransaction(.immediate) {
+                    if !events.isEmpty {
+                        try EventLogTable.insert(
+                            records, values: values, beginning: epoch, firstID: firstEventID, createdAt: eventTime,
+                            in: db)
+                    }
+                    let insert = try db.cachedStatement(
+                        sql: """
+                            INSERT INTO delivery (id, event, url, createdAt, traceParent, traceState) VALUES (?, ?, ?, ?, ?, ?)
+                            """)
+                    let insertBody = try db.cachedStatement(
+                        sql: "INSERT INTO delivery_body (sequence, body) VALUES (?, ?)")
+                    for row in inserts {
+                        try insert.execute(arguments: [
+                            row.id, row.event, row.url, row.createdAt.timeIntervalSince1970, row.trace?.traceParent,
+                            row.trace?.traceState,
+                        ])
+                        let sequence = db.lastInsertedRowID
+                        try insertBody.execute(arguments: [sequence, Data(row.body)])
+                        inserted.append(
+                            PendingDelivery(
+                                sequence: sequence, id: row.id, event: row.event, url: row.url, body: row.body,
+                                attempts: 0, createdAt: row.createdAt, trace: row.trace))
+                    }
+                    let update = try db.cachedStatement(
+                        sql: """
+                            UPDATE delivery SET status = ?, attempts = ?, lastError = ?, nextAttemptAt = ?, deliveredAt = ?
+                            WHERE sequence = ?
+                            """)
+                    try JournalTables.write(journal, in: db)
+                    for row in updates {
+                        try update.execute(arguments: [
+                            row.status.rawValue, row.attempts, row.lastError, row.nextAttemptAt?.timeIntervalSince1970,
+                            row.deliveredAt?.timeIntervalSince1970, row.sequence,
+                        ])
+                    }
+                    return .commit
                 }
-                let update = try db.cachedStatement(
-                    sql: """
-                        UPDATE delivery SET status = ?, attempts = ?, lastError = ?, nextAttemptAt = ?, deliveredAt = ?
-                        WHERE sequence = ?
-                        """)
-                try JournalTables.write(journal, in: db)
-                for row in updates {
-                    try update.execute(arguments: [
-                        row.status.rawValue, row.attempts, row.lastError, row.nextAttemptAt?.timeIntervalSince1970,
-                        row.deliveredAt?.timeIntervalSince1970, row.sequence,
-                    ])
-                }
-                return .commit
+            } catch {
+                eventValues.withLock { $0.rolledBack() }
+                throw error
             }
+            eventValues.withLock { $0.committed() }
             if !events.isEmpty {
                 nextEventID.withLock { $0 = firstEventID + Int64(events.count) }
-                logged(CommittedEvents(firstID: firstEventID, records: events, createdAt: eventTime))
+                logged(CommittedEvents(firstID: firstEventID, messages: events, createdAt: eventTime))
             }
             then(inserted)
         }

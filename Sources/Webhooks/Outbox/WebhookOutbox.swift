@@ -61,7 +61,9 @@ public final class WebhookOutbox: OutboundMessageSink {
         self.metrics = WebhookMetrics(factory: metrics)
         self.path = path
         self.synchronousFull = synchronousFull
-        currentStore = Mutex(try OutboxStore(path: path, synchronousFull: synchronousFull))
+        currentStore = Mutex(
+            try OutboxStore(
+                path: path, synchronousFull: synchronousFull, eventValueEpoch: configuration.eventRetention / 2))
         eventFeed = EventBroadcaster(logger: logger)
     }
 
@@ -71,14 +73,13 @@ public final class WebhookOutbox: OutboundMessageSink {
 
     /// Queues one event and one delivery per subscribed URL for each message, and the journal records, in
     /// order; they commit in one transaction. Cheap and non-blocking: durability comes with ``flush()``.
-    /// The event log takes a message's compact record (``EventRecords``), made by the committer for all the
+    /// The event log takes a message's compact record (``EventRecords``), made in the commit for all the
     /// messages of a group commit at once; its JSON is made only for a subscribed URL's delivery, and for
     /// an event stream when streamed.
     ///
-    /// Why the committer encodes the records: `submit` runs on the submitter's turn (a job actor's, for every
+    /// Why the commit encodes the records: `submit` runs on the submitter's turn (a job actor's, for every
     /// imported statement), which the next request waits for; the committer runs beside it while that
-    /// request's signatures are checked. Encoding a group commit's messages together also writes a
-    /// candidate's receipt once per commit rather than once per request.
+    /// request's signatures are checked. The records refer to receipts and keys the log's writer keeps.
     public func submit(_ messages: [OutboundMessage], journal: [JournalRecord]) {
         var rows: [NewDelivery] = []
         let now = Date()
@@ -162,7 +163,8 @@ public final class WebhookOutbox: OutboundMessageSink {
     /// - Throws: ``StorageFailure`` while the database still fails.
     public func reopen() async throws(StorageFailure) {
         do {
-            let fresh = try OutboxStore(path: path, synchronousFull: synchronousFull)
+            let fresh = try OutboxStore(
+                path: path, synchronousFull: synchronousFull, eventValueEpoch: configuration.eventRetention / 2)
             try await fresh.probe()
             currentStore.withLock { $0 = fresh }
         } catch {
@@ -399,8 +401,7 @@ public final class WebhookOutbox: OutboundMessageSink {
                 }
                 return (state.batch, state.updates, state.journal, state.events)
             }
-            guard let (inserts, updates, journal, messages) = work else { return }
-            let events = messages.reduce(into: EventRecords()) { $0.append($1) }
+            guard let (inserts, updates, journal, events) = work else { return }
             do {
                 try await store.commit(
                     inserts: inserts, updates: updates, journal: journal, events: events,
