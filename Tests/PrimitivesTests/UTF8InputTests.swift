@@ -50,4 +50,67 @@ struct UTF8InputTests {
         }
         #expect(refused > 1_000)
     }
+
+    /// The check as it was before it skipped string contents eight bytes at a time: byte by byte, nesting
+    /// only outside strings (ASCII documents only: UTF-8 is the test above's).
+    static func nestingRefused(_ bytes: [UInt8]) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > JSONInput.maximumNesting { return true }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return false
+    }
+
+    /// Strings of every length around the eight-byte steps, with brackets inside them that must not count,
+    /// quotes and backslashes (escaped or ending the string) at every offset, and non-ASCII text: the check
+    /// refuses exactly the documents the byte-by-byte scan refuses.
+    @Test func skippingStringContentsAgreesWithTheByteByByteScan() {
+        var rng = SeededGenerator(seed: 64)
+        let alphabet = Array("0123456789abcdef[{]}\"\\".utf8)
+        var refused = 0
+        for _ in 0..<4_000 {
+            var document: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...160, using: &rng) {
+                if Int.random(in: 0..<3, using: &rng) == 0 {
+                    document += Array(#""0x"#.utf8)
+                    for _ in 0..<Int.random(in: 0...40, using: &rng) {
+                        document.append(
+                            Int.random(in: 0..<4, using: &rng) == 0
+                                ? alphabet.randomElement(using: &rng)! : UInt8(ascii: "a"))
+                    }
+                    if Int.random(in: 0..<8, using: &rng) == 0 { document += Array("é".utf8) }
+                    document.append(UInt8(ascii: "\""))
+                } else {
+                    document.append(Array("[{".utf8).randomElement(using: &rng)!)
+                }
+            }
+            let expected = Self.nestingRefused(document)
+            var checked = false
+            do { try JSONInput.checkNesting(document) } catch {
+                checked = error.reason.hasPrefix("nesting")
+            }
+            #expect(checked == expected, "\(String(decoding: document, as: UTF8.self))")
+            if expected { refused += 1 }
+        }
+        #expect(refused > 200 && refused < 3_800, "\(refused)")
+    }
 }

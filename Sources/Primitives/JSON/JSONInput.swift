@@ -66,6 +66,15 @@ public enum JSONInput {
         var index = 0
         let count = bytes.count
         while index < count {
+            // Inside a string (hex, in most bodies), eight bytes at a time up to one that may end it.
+            if inString && !escaped {
+                while count - index >= 8,
+                    !mayEndString(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                {
+                    index += 8
+                }
+                guard index < count else { break }
+            }
             let byte = bytes[index]
             if byte >= 0x80 {
                 guard let length = utf8SequenceLength(bytes, at: index) else {
@@ -98,6 +107,17 @@ public enum JSONInput {
             }
         }
         return nil
+    }
+
+    /// Whether any of the eight bytes of `word` is a quote, a backslash or not ASCII: the only bytes a string's
+    /// scan must look at one by one (SWAR: a byte of `x` is zero exactly where `(x - 0x01…) & ~x & 0x80…` has it
+    /// set, and some byte is zero exactly when that is not 0).
+    @inline(__always)
+    private static func mayEndString(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return word & highs != 0 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     /// The length of the well-formed UTF-8 sequence of two to four bytes starting at `index` (Unicode
