@@ -95,6 +95,23 @@ struct JSONTests {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(HeadData.self, from: Data(#""""#.utf8)) }
     }
 
+    /// The table decoder behind the strict reader answers what the digit-by-digit one does, for every byte in
+    /// either place of a pair and among valid pairs.
+    @Test func hexDigitsDecodeByTableExactlyAsDigitByDigit() {
+        for byte in 0...255 {
+            for digits in [[UInt8(byte), UInt8(ascii: "7")], [UInt8(ascii: "a"), UInt8(byte)]] {
+                let text = Array("0xC3".utf8) + digits + Array("f0".utf8)
+                var out = [UInt8](repeating: 0, count: 3)
+                let valid = text.dropFirst(2).withUnsafeBufferPointer { digits in
+                    out.withUnsafeMutableBufferPointer { Hex.decode(digits: digits, into: $0) }
+                }
+                let expected = Hex.decode(String(decoding: text, as: UTF8.self))
+                #expect(valid == (expected != nil), "\(byte)")
+                if let expected { #expect(out == expected) }
+            }
+        }
+    }
+
     @Test func malformedJSONIsADocumentLevelError() {
         #expect(throws: JSONInputError.self) {
             try JSONInput.decode(SecondRequest.self, from: Data("{\"relayParent\": ".utf8))

@@ -45,6 +45,30 @@ public enum Hex {
         return out
     }
 
+    /// Each byte's value as a hex digit, 0xFF for a byte that is not one.
+    private static let digitValues: [UInt8] = (0..<256).map { nibble(UInt8($0)) ?? 0xFF }
+
+    /// Decodes `digits` (two per byte, either case) into `out`, which holds half as many bytes; `false` when
+    /// one is not a hex digit (`out` then holds garbage).
+    ///
+    /// Why a table and no branch per digit: request bodies are mostly hex (a batch of 250 statements is about
+    /// 400 KB of it), and digit by digit through ``nibble(_:)`` it was 1.4% of the batch import's profile.
+    public static func decode(digits: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>)
+        -> Bool
+    {
+        precondition(digits.count == out.count * 2, "two digits per byte")
+        return digitValues.withUnsafeBufferPointer { values in
+            var invalid: UInt8 = 0
+            for index in 0..<out.count {
+                let high = values[Int(digits[2 * index])]
+                let low = values[Int(digits[2 * index + 1])]
+                invalid |= high | low
+                out[index] = high << 4 | low
+            }
+            return invalid & 0xF0 == 0
+        }
+    }
+
     /// The value of one hex digit of either case; `nil` for any other byte.
     static func nibble(_ c: UInt8) -> UInt8? {
         switch c {

@@ -132,14 +132,10 @@ public struct StrictJSONReader: ~Copyable {
         let digits = close - start
         guard close < end, digits % 2 == 0, count.map({ $0 * 2 == digits }) ?? true else { return nil }
         let decoded = [UInt8](unsafeUninitializedCapacity: digits / 2) { out, initialized in
-            initialized = 0
-            var at = start
-            while at < close {
-                guard let high = Hex.nibble(bytes[at]), let low = Hex.nibble(bytes[at + 1]) else { return }
-                out[initialized] = high << 4 | low
-                initialized += 1
-                at += 2
-            }
+            let valid = Hex.decode(
+                digits: UnsafeBufferPointer(rebasing: bytes[start..<close]),
+                into: UnsafeMutableBufferPointer(rebasing: out[0..<digits / 2]))
+            initialized = valid ? digits / 2 : 0
         }
         guard decoded.count == digits / 2 else { return nil }
         index = close + 1
