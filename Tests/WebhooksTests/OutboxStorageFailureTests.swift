@@ -52,4 +52,33 @@ struct OutboxStorageFailureTests {
         #expect(outbox.failureCount == 1)
         await outbox.shutdown()
     }
+
+    @Test func aFailedCommitsEventValuesAreWrittenAgainByTheNextCommitSoEveryLoggedEventReadsBack() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try OutboxStore(path: directory.database, synchronousFull: false)
+        let dispute = EventRecordsTests.dispute(Messages.receipt, by: 1)
+        try await store.commit(inserts: [], updates: [], events: [Messages.numbered(1)]) { _ in }
+
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true  // the lock is held across accesses on purpose
+        let other = try DatabaseQueue(path: directory.database, configuration: configuration)
+        try other.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        // Its receipt and key (values 1 and 2) are never in the database.
+        await #expect(throws: (any Error).self) {
+            try await store.commit(inserts: [], updates: [], events: [dispute]) { _ in }
+        }
+        try other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+        try other.close()
+
+        try await store.commit(inserts: [], updates: [], events: [dispute]) { _ in }
+        let logged = try await store.events(after: 0, names: nil, limit: 10)
+        #expect(logged.map(\.body) == (try [Messages.numbered(1), dispute].map { try $0.webhookBody() }))
+        let values = try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT firstID, count FROM event_log_value").map {
+                [$0["firstID"] as Int64, $0["count"] as Int64]
+            }
+        }
+        #expect(values == [[1, 2]])
+        try store.close()
+    }
 }

@@ -68,8 +68,9 @@ final class OutboxStore: Sendable {
     ///   `synchronous = NORMAL`, which in WAL mode survives a process crash (kill -9) but may lose the
     ///   last commits on power loss.
     /// - Parameter eventValueEpoch: how long the event log's records refer to the receipts and keys written
-    ///   since the epoch began before they are written again (see ``EventLogValues``): half the event retention
-    ///   keeps a value at most about one and a half retentions.
+    ///   since the epoch began before they are written again (see ``EventLogValues``): with half the event
+    ///   retention, a value is deleted at most about two retentions after it was written (its epoch, then the
+    ///   retention of the epoch's last event, then up to a quarter retention until the next pruning).
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
     init(path: String, synchronousFull: Bool, eventValueEpoch: Duration = .seconds(1800)) throws {
         var configuration = Configuration()
