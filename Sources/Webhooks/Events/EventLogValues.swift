@@ -97,10 +97,7 @@ struct EventLogValues: Sendable {
     }
 
     private mutating func add(_ encode: (inout ScaleEncoder) -> Void) -> Int64 {
-        let lengthAt = written.count
-        written.append(littleEndian: UInt32(0))
-        encode(&written)
-        written.overwrite(littleEndian: UInt32(written.count - lengthAt - 4), at: lengthAt)
+        LengthPrefixed.append(to: &written, encode)
         writtenCount += 1
         defer { nextID += 1 }
         return nextID
@@ -116,13 +113,11 @@ struct EventLogValues: Sendable {
         values.reserveCapacity(min(max(count, 0), bytes.count / 4))
         var offset = bytes.startIndex
         for index in 0..<max(count, 0) {
-            guard bytes.endIndex - offset >= 4 else { throw .missingValue(id: firstID + Int64(index)) }
-            var lengthDecoder = ScaleDecoder(bytes[offset..<offset + 4])
-            // Safe because: four bytes are there (checked above).
-            let length = Int(try! lengthDecoder.read(littleEndian: UInt32.self))
-            guard bytes.endIndex - offset - 4 >= length else { throw .missingValue(id: firstID + Int64(index)) }
-            values.append(bytes[offset + 4..<offset + 4 + length])
-            offset += 4 + length
+            guard let frame = LengthPrefixed.frame(in: bytes, at: offset) else {
+                throw .missingValue(id: firstID + Int64(index))
+            }
+            values.append(bytes[frame])
+            offset = frame.upperBound
         }
         return values
     }

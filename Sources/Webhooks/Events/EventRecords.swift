@@ -33,30 +33,29 @@ struct EventRecords: Sendable {
 
     /// Appends `message`'s record, referring to (and if need be adding) its receipt and keys in `values`.
     mutating func append(_ message: OutboundMessage, values: inout EventLogValues) {
-        let lengthAt = encoder.count
-        encoder.append(littleEndian: UInt32(0))
-        if case .disputeStatements(let imported) = message {
-            encoder.append(UInt8(10))
-            encoder.appendCompact(UInt64(values.id(of: imported.candidateReceipt, hash: imported.candidateHash)))
-            encoder.append(littleEndian: imported.session)
-            encoder.appendCompact(UInt64(imported.statements.count))
-            let relayParent = imported.candidateReceipt.descriptor.relayParent
-            for signed in imported.statements {
-                switch signed.statement {
-                case .valid(.backingSeconded(let hash)) where hash == relayParent: encoder.append(UInt8(1))
-                case .valid(.backingValid(let hash)) where hash == relayParent: encoder.append(UInt8(2))
-                default:
-                    encoder.append(UInt8(0))
-                    encoder.append(signed.statement)
+        LengthPrefixed.append(to: &encoder) { encoder in
+            if case .disputeStatements(let imported) = message {
+                encoder.append(UInt8(10))
+                encoder.appendCompact(UInt64(values.id(of: imported.candidateReceipt, hash: imported.candidateHash)))
+                encoder.append(littleEndian: imported.session)
+                encoder.appendCompact(UInt64(imported.statements.count))
+                let relayParent = imported.candidateReceipt.descriptor.relayParent
+                for signed in imported.statements {
+                    switch signed.statement {
+                    case .valid(.backingSeconded(let hash)) where hash == relayParent: encoder.append(UInt8(1))
+                    case .valid(.backingValid(let hash)) where hash == relayParent: encoder.append(UInt8(2))
+                    default:
+                        encoder.append(UInt8(0))
+                        encoder.append(signed.statement)
+                    }
+                    encoder.appendCompact(UInt64(signed.validatorIndex.rawValue))
+                    encoder.appendCompact(UInt64(values.id(of: signed.validatorPublic)))
+                    encoder.append(signed.signature)
                 }
-                encoder.appendCompact(UInt64(signed.validatorIndex.rawValue))
-                encoder.appendCompact(UInt64(values.id(of: signed.validatorPublic)))
-                encoder.append(signed.signature)
+            } else {
+                message.encodeRecord(to: &encoder)
             }
-        } else {
-            message.encodeRecord(to: &encoder)
         }
-        encoder.overwrite(littleEndian: UInt32(encoder.count - lengthAt - 4), at: lengthAt)
         count += 1
     }
 
@@ -100,17 +99,15 @@ struct EventRecords: Sendable {
         records.reserveCapacity(min(count, bytes.count / 5))
         var offset = 0
         for index in 0..<count {
-            guard bytes.count - offset >= 5 else { throw .truncated(record: index) }
-            var lengthDecoder = ScaleDecoder(bytes[offset..<offset + 4])
-            // Safe because: four bytes are there (checked above).
-            let length = Int(try! lengthDecoder.read(littleEndian: UInt32.self))
-            let start = offset + 4
-            guard length >= 1, bytes.count - start >= length else { throw .truncated(record: index) }
+            guard let frame = LengthPrefixed.frame(in: bytes[...], at: offset), !frame.isEmpty else {
+                throw .truncated(record: index)
+            }
+            let start = frame.lowerBound
             let kind = Int(bytes[start])
             guard kind < OutboundMessage.recordEvents.count else {
                 throw .unknownKind(record: index, kind: bytes[start])
             }
-            var record = Record(event: OutboundMessage.recordEvents[kind], bytes: bytes[start..<start + length])
+            var record = Record(event: OutboundMessage.recordEvents[kind], bytes: bytes[frame])
             if kind == 9 {
                 var decoder = ScaleDecoder(record.bytes.dropFirst())
                 guard let distance = try? decoder.readCompact(), distance >= 1, distance <= UInt64(index),
@@ -119,10 +116,29 @@ struct EventRecords: Sendable {
                 record.receiptRecord = earlier.bytes
             }
             records.append(record)
-            offset = start + length
+            offset = frame.upperBound
         }
         guard offset == bytes.count else { throw .trailingBytes(count: bytes.count - offset) }
         return records
+    }
+}
+
+/// The framing of the log's records and values: each a little-endian `u32` length, then that many bytes.
+enum LengthPrefixed {
+    /// Appends what `write` writes, after its length.
+    static func append(to encoder: inout ScaleEncoder, _ write: (inout ScaleEncoder) -> Void) {
+        let lengthAt = encoder.count
+        encoder.append(littleEndian: UInt32(0))
+        write(&encoder)
+        encoder.overwrite(littleEndian: UInt32(encoder.count - lengthAt - 4), at: lengthAt)
+    }
+
+    /// The bytes of the frame at `offset` in `bytes`; `nil` when `bytes` end before the frame does.
+    static func frame(in bytes: ArraySlice<UInt8>, at offset: Int) -> Range<Int>? {
+        guard offset >= bytes.startIndex, bytes.endIndex - offset >= 4 else { return nil }
+        let length = (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+        guard bytes.endIndex - offset - 4 >= length else { return nil }
+        return offset + 4..<offset + 4 + length
     }
 }
 
