@@ -135,7 +135,8 @@ enum EventLogTable {
             try Int.fetchOne(db, sql: "SELECT SUM(count) FROM event_log WHERE firstID < \(end)", arguments: arguments)
             ?? 0
         guard doomed > 0 else { return 0 }
-        try db.execute(sql: "UPDATE event_log_mark SET nextID = ? WHERE id = 1", arguments: [try nextID(in: db)])
+        let next = try nextID(in: db)
+        try db.execute(sql: "UPDATE event_log_mark SET nextID = ? WHERE id = 1", arguments: [next])
         try db.execute(sql: "DELETE FROM event_log WHERE firstID < \(end)", arguments: arguments)
         let oldest = try Int64.fetchOne(db, sql: "SELECT firstID FROM event_log ORDER BY firstID LIMIT 1")
         if let epoch = try Row.fetchOne(
@@ -144,7 +145,7 @@ enum EventLogTable {
                 SELECT firstEventID, firstValueID FROM event_log_epoch WHERE firstEventID <= ?
                 ORDER BY firstEventID DESC LIMIT 1
                 """,
-            arguments: [try oldest ?? nextID(in: db)])
+            arguments: [oldest ?? next])
         {
             try db.execute(
                 sql: "DELETE FROM event_log_value WHERE firstID + count <= ?", arguments: [epoch["firstValueID"]])

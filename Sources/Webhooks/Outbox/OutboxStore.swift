@@ -121,20 +121,20 @@ final class OutboxStore: Sendable {
             let firstEventID = nextEventID.withLock { $0 }
             let eventTime = Date().timeIntervalSince1970
             // Only a commit with events begins an epoch: the epoch's row goes in with its first events.
-            let (records, values, epoch) =
+            let prepared =
                 events.isEmpty
-                ? (EventRecords(), EventLogValues.Written(firstID: 0, count: 0, bytes: []), nil)
+                ? nil
                 : eventValues.withLock { values in
                     values.beginCommit(firstEventID: firstEventID)
                     let records = events.reduce(into: EventRecords()) { $0.append($1, values: &values) }
-                    return (records, values.writtenValues, values.beginning)
+                    return (records: records, values: values.writtenValues, epoch: values.beginning)
                 }
             do {
                 try db.inTransaction(.immediate) {
-                    if !events.isEmpty {
+                    if let prepared {
                         try EventLogTable.insert(
-                            records, values: values, beginning: epoch, firstID: firstEventID, createdAt: eventTime,
-                            in: db)
+                            prepared.records, values: prepared.values, beginning: prepared.epoch,
+                            firstID: firstEventID, createdAt: eventTime, in: db)
                     }
                     let insert = try db.cachedStatement(
                         sql: """
