@@ -73,7 +73,7 @@ public final class AsyncBackingView: Sendable {
                 guard state.implicitView.allowedRelayParents(under: leaf, para: para)?.contains(relayParent) ?? false
                 else { return false }
                 return !state.prospective.hypotheticalMembership(para: para, candidate: candidate, leaf: leaf).isEmpty
-            }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            }.sorted { $0.lexicographicallyPrecedes($1) }
         }
     }
 
@@ -115,7 +115,7 @@ public final class AsyncBackingView: Sendable {
                 chains[para] = (
                     chain.bestChainHashes,
                     chain.unconnectedEntries.map(\.candidateHash).sorted {
-                        $0.bytes.lexicographicallyPrecedes($1.bytes)
+                        $0.lexicographicallyPrecedes($1)
                     }
                 )
             }

@@ -65,7 +65,10 @@ public struct JSONWriter {
     }
 
     /// `"0x…"`: lowercase hex of `raw`.
-    public mutating func hex(_ raw: [UInt8]) {
+    public mutating func hex(_ raw: [UInt8]) { raw.withUnsafeBytes { hex($0) } }
+
+    /// `"0x…"`: lowercase hex of `raw`.
+    public mutating func hex(_ raw: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "0"), UInt8(ascii: "x")])
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: raw.count * 2))

@@ -47,7 +47,7 @@ struct BackedChain: Sendable {
 
 /// The fork choice rule: of two candidates on the same parent, the lower hash (byte-wise) wins.
 func forkChoicePrefers(_ a: CandidateHash, over b: CandidateHash) -> Bool {
-    a.bytes.lexicographicallyPrecedes(b.bytes)
+    a.lexicographicallyPrecedes(b)
 }
 
 /// One para's candidates at one relay parent (`FragmentChain`): the best chain of backed candidates

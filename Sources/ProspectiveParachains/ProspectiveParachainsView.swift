@@ -179,7 +179,7 @@ public struct ProspectiveParachainsView: Sendable {
             } catch {
                 return error == .candidateAlreadyKnown
             }
-        }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// Up to `count` backable candidates of `para` at active leaf `leaf` after `ancestors`
@@ -204,7 +204,7 @@ public struct ProspectiveParachainsView: Sendable {
         var block: RelayChainBlockInfo?
         var head: HeadData?
         var maxPovSize: UInt32?
-        for leaf in activeLeaves.keys.sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
+        for leaf in activeLeaves.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             guard let chain = chains[leaf]?[para] else { continue }
             if head == nil { head = chain.headData(by: parentHeadHash) }
             if block == nil, let found = chain.scope.ancestor(relayParent) {

@@ -23,7 +23,7 @@ public final class SQLiteAvailabilityStore: AvailabilityStore {
                     ON CONFLICT(candidateHash) DO UPDATE SET
                       nValidators = excluded.nValidators, erasureRoot = excluded.erasureRoot, data = excluded.data
                     """,
-                arguments: [Data(candidateHash.bytes), nValidators, Data(erasureRoot.bytes), encoded, Date()])
+                arguments: [candidateHash.data, nValidators, erasureRoot.data, encoded, Date()])
         }
     }
 
@@ -33,7 +33,7 @@ public final class SQLiteAvailabilityStore: AvailabilityStore {
             record = try await database.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT nValidators, erasureRoot, data FROM availableData WHERE candidateHash = ?",
-                    arguments: [Data(candidateHash.bytes)]
+                    arguments: [candidateHash.data]
                 ).map { (nValidators: $0["nValidators"], erasureRoot: $0["erasureRoot"], data: $0["data"]) }
             }
         } catch {

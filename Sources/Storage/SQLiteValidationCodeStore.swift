@@ -13,7 +13,7 @@ public final class SQLiteValidationCodeStore: ValidationCodeStore {
     public func code(for hash: ValidationCodeHash) async throws -> ValidationCode? {
         let bytes: Data? = try await database.read { db in
             try Data.fetchOne(
-                db, sql: "SELECT code FROM validationCode WHERE codeHash = ?", arguments: [Data(hash.bytes)])
+                db, sql: "SELECT code FROM validationCode WHERE codeHash = ?", arguments: [hash.data])
         }
         return bytes.map { ValidationCode(bytes: Array($0)) }
     }
@@ -25,7 +25,7 @@ public final class SQLiteValidationCodeStore: ValidationCodeStore {
         let inserted = try await database.write { db -> Bool in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO validationCode (codeHash, code, storedAt) VALUES (?, ?, ?)",
-                arguments: [Data(hash.bytes), Data(code.bytes), Date()])
+                arguments: [hash.data, Data(code.bytes), Date()])
             return db.changesCount > 0
         }
         return (hash, inserted)

@@ -56,18 +56,14 @@ struct VerificationTests {
         #expect(Sr25519Public.zero.isValidSignature(signature, for: Array("any other message".utf8)))
     }
 
-    @Test func verifyRejectsWrongLengthsWithoutTrapping() throws {
+    @Test func aSignatureOrKeyOfTheWrongLengthCannotBeMadeSoVerifyNeverSeesOne() throws {
         let valid = try testCase("valid")
-        let message = bytes(valid.message)
-        let key = Sr25519Public(unchecked: bytes(valid.public))
-        #expect(
-            !Sr25519.verify(
-                Sr25519Signature(unchecked: Array(bytes(valid.signature).prefix(63))), message: message, publicKey: key)
-        )
-        #expect(
-            !Sr25519.verify(
-                Sr25519Signature(unchecked: bytes(valid.signature)), message: message,
-                publicKey: Sr25519Public(unchecked: [1, 2, 3])))
+        let signature = bytes(valid.signature)
+        let short = #expect(throws: FixedBytesLengthError.self) { try Sr25519Signature(signature.prefix(63)) }
+        #expect(short?.description == "expected 64 bytes, got 63")
+        let tiny = #expect(throws: FixedBytesLengthError.self) { try Sr25519Public([1, 2, 3]) }
+        #expect(tiny?.description == "expected 32 bytes, got 3")
+        #expect(try Sr25519Signature(signature).bytes == signature)
     }
 
     @Test func verifyRejectsNonPointPublicKeys() throws {

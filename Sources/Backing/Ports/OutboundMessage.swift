@@ -1,6 +1,9 @@
 public import Primitives
 
 /// Every message the backing engine sends out, mirroring the seed's outgoing subsystem messages.
+///
+/// The cases that carry a candidate receipt (about 330 bytes inline) are indirect, so that a message is
+/// small to copy whatever it carries: the engine queues one per statement.
 public enum OutboundMessage: Sendable, Equatable {
     /// `StatementDistributionMessage::Share`: a statement we signed, for the other validators.
     case statementShare(relayParent: Hash, statement: SignedFullStatement)
@@ -15,13 +18,13 @@ public enum OutboundMessage: Sendable, Equatable {
     /// `CollatorProtocolMessage::Seconded`: we seconded the collator's candidate.
     case collatorSeconded(relayParent: Hash, statement: SignedFullStatement)
     /// `CollatorProtocolMessage::Invalid`: the collator's candidate is invalid (or from the wrong collator).
-    case collatorInvalid(relayParent: Hash, candidate: CandidateReceipt)
+    indirect case collatorInvalid(relayParent: Hash, candidate: CandidateReceipt)
     /// `ProvisionableData::BackedCandidate`: the candidate reached its quorum (sent once per candidate).
-    case provisionerBacked(relayParent: Hash, candidate: CandidateReceipt)
+    indirect case provisionerBacked(relayParent: Hash, candidate: CandidateReceipt)
     /// `ProvisionableData::MisbehaviorReport`.
-    case provisionerMisbehavior(relayParent: Hash, validatorIndex: ValidatorIndex, misbehavior: Misbehavior)
+    indirect case provisionerMisbehavior(relayParent: Hash, validatorIndex: ValidatorIndex, misbehavior: Misbehavior)
     /// `DisputeCoordinatorMessage::ImportStatements`: one imported statement about a known candidate.
-    case disputeStatements(DisputeStatementImport)
+    indirect case disputeStatements(DisputeStatementImport)
     /// `AvailabilityStoreMessage::StoreAvailableData` completed.
     case availabilityStored(candidateHash: CandidateHash, nValidators: Int, erasureRoot: Hash)
 

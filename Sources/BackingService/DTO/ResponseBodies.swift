@@ -18,7 +18,7 @@ struct SummaryBody: JSONWritable {
     func writeJSON(to writer: inout JSONWriter) {
         writer.object { writer in
             writer.field("candidate")
-            writer.hex(candidate.bytes)
+            writer.hex(candidate)
             writer.field("groupId")
             writer.integer(groupId.rawValue)
             writer.field("validityVotes")
@@ -51,7 +51,7 @@ struct StatementResponse: JSONWritable {
     func writeJSON(to writer: inout JSONWriter) {
         writer.object { writer in
             writer.field("candidateHash")
-            writer.hex(candidateHash.bytes)
+            writer.hex(candidateHash)
             if let ignored {
                 writer.field("ignored")
                 writer.string(ignored)

@@ -33,8 +33,8 @@ enum Ristretto {
 
     /// Whether `point` can be a canonical encoding as far as libsodium 1.0.18 fails to check: bit 255
     /// must be clear. libsodium (or libdecaf) still has to decode it to reject other bad encodings.
-    static func hasClearTopBit(_ point: [UInt8]) -> Bool {
-        point.count == 32 && point[31] & 0x80 == 0
+    static func hasClearTopBit(_ point: some BidirectionalCollection<UInt8>) -> Bool {
+        point.count == 32 && point.last! & 0x80 == 0
     }
 
     /// Reduces a 64-byte little-endian integer modulo ℓ (dalek's `from_bytes_mod_order_wide`).

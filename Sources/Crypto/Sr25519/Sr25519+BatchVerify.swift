@@ -46,7 +46,7 @@ extension Sr25519 {
         var indices = [UInt32]()
         indices.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard batch.add(index, signature: item.signature.bytes, message: item.message, keySlot: slots[index])
+            guard batch.add(index, signature: item.signature, message: item.message, keySlot: slots[index])
             else { return false }
             indices.append(UInt32(index))
         }
@@ -71,7 +71,7 @@ extension Sr25519 {
         var indices = [UInt32]()
         indices.reserveCapacity(items.count)
         for (index, item) in items.enumerated()
-        where batch.add(index, signature: item.signature.bytes, message: item.message, keySlot: slots[index]) {
+        where batch.add(index, signature: item.signature, message: item.message, keySlot: slots[index]) {
             indices.append(UInt32(index))
         }
         return batch.results(of: indices)
@@ -114,22 +114,25 @@ extension Sr25519 {
 
         /// Decodes and hashes item `index`; `false` when it is invalid on its own (no marker bit,
         /// `s ≥ ℓ`, a bad key or a non-canonical `R`), so it must be left out of every check.
-        func add(_ index: Int, signature: [UInt8], message: some Collection<UInt8>, keySlot: Int) -> Bool {
-            guard signature.count == 64, signature[63] & 0x80 != 0, let key = keys[keySlot] else { return false }
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 96) { scratch in
-                let challenge = scratch.baseAddress!
-                let s = challenge + 64
-                let hashed = Sr25519.withBytes(of: message) { message in
-                    Sr25519.schnorrScalarAndChallenge(
-                        signature: signature, message: message, publicKey: key.publicKey.bytes, s: s,
-                        challenge: challenge)
-                }
-                guard hashed else { return false }
-                return signature.withUnsafeBufferPointer { signature in
-                    weights.withUnsafeBufferPointer { weights in
+        func add(_ index: Int, signature: Sr25519Signature, message: some Collection<UInt8>, keySlot: Int) -> Bool {
+            guard let key = keys[keySlot] else { return false }
+            return signature.withUnsafeBytes { signature in
+                guard signature[63] & 0x80 != 0 else { return false }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 96) { scratch in
+                    let challenge = scratch.baseAddress!
+                    let s = challenge + 64
+                    let hashed = Sr25519.withBytes(of: message) { message in
+                        key.publicKey.withUnsafeBytes { publicKey in
+                            Sr25519.schnorrScalarAndChallenge(
+                                signature: signature, message: message, publicKey: publicKey, s: s,
+                                challenge: challenge)
+                        }
+                    }
+                    guard hashed else { return false }
+                    return weights.withUnsafeBufferPointer { weights in
                         cdecaf_batch_set(
-                            handle, index, signature.baseAddress!, s, challenge, weights.baseAddress! + 16 * index,
-                            key.handle, UInt32(keySlot)) == 0
+                            handle, index, signature.baseAddress!.assumingMemoryBound(to: UInt8.self), s, challenge,
+                            weights.baseAddress! + 16 * index, key.handle, UInt32(keySlot)) == 0
                     }
                 }
             }

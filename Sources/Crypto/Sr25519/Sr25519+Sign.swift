@@ -40,7 +40,7 @@ extension SecretKey {
         _ message: some Collection<UInt8>, publicKey: Sr25519Public, nonceScalar r: [UInt8]
     ) -> Sr25519Signature {
         var transcript = Sr25519.withBytes(of: message) { message in
-            publicKey.bytes.withUnsafeBytes { Sr25519.schnorrTranscript(message: message, publicKey: $0) }
+            publicKey.withUnsafeBytes { Sr25519.schnorrTranscript(message: message, publicKey: $0) }
         }
         return finishSignature(transcript: &transcript, r: r)
     }
@@ -51,7 +51,7 @@ extension SecretKey {
         _ message: some Collection<UInt8>, publicKey: Sr25519Public, externalRandomness randomness: [UInt8]
     ) -> Sr25519Signature {
         var transcript = Sr25519.withBytes(of: message) { message in
-            publicKey.bytes.withUnsafeBytes { Sr25519.schnorrTranscript(message: message, publicKey: $0) }
+            publicKey.withUnsafeBytes { Sr25519.schnorrTranscript(message: message, publicKey: $0) }
         }
         let r = witnessScalar(transcript: transcript, randomness: randomness)
         return finishSignature(transcript: &transcript, r: r)

@@ -12,7 +12,15 @@ public enum Sr25519 {
     public static func verify(
         _ signature: Sr25519Signature, message: some Collection<UInt8>, publicKey: Sr25519Public
     ) -> Bool {
-        withBytes(of: message) { verify(signature: signature.bytes, message: $0, publicKey: publicKey.bytes) }
+        withBytes(of: message) { message in
+            publicKey.withUnsafeBytes { publicKey in
+                verify(signature: signature, message: message, publicKey: publicKey) { commitment, s, challenge in
+                    Ristretto.schnorrCommitment(
+                        into: commitment, s: s, publicKey: publicKey.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        challenge: challenge)
+                }
+            }
+        }
     }
 
     /// ``verify(_:message:publicKey:)`` with a key decoded beforehand, which saves decoding it again.
@@ -20,17 +28,10 @@ public enum Sr25519 {
         _ signature: Sr25519Signature, message: some Collection<UInt8>, key: Sr25519VerifyingKey
     ) -> Bool {
         withBytes(of: message) { message in
-            verify(signature: signature.bytes, message: message, publicKey: key.publicKey.bytes) {
-                commitment, s, challenge in
-                cdecaf_schnorr_commitment_prepared(commitment, s, key.handle, challenge) == 0
-            }
-        }
-    }
-
-    static func verify(signature: [UInt8], message: UnsafeRawBufferPointer, publicKey: [UInt8]) -> Bool {
-        verify(signature: signature, message: message, publicKey: publicKey) { commitment, s, challenge in
-            publicKey.withUnsafeBufferPointer {
-                Ristretto.schnorrCommitment(into: commitment, s: s, publicKey: $0.baseAddress!, challenge: challenge)
+            key.publicKey.withUnsafeBytes { publicKey in
+                verify(signature: signature, message: message, publicKey: publicKey) { commitment, s, challenge in
+                    cdecaf_schnorr_commitment_prepared(commitment, s, key.handle, challenge) == 0
+                }
             }
         }
     }
@@ -38,48 +39,43 @@ public enum Sr25519 {
     /// The checks and the transcript of a single verification; `commitment(out, s, k)` writes
     /// `encode(s·B − k·A)` and returns `false` when `s` or the key does not decode.
     private static func verify(
-        signature: [UInt8], message: UnsafeRawBufferPointer, publicKey: [UInt8],
+        signature: Sr25519Signature, message: UnsafeRawBufferPointer, publicKey: UnsafeRawBufferPointer,
         commitment computeCommitment: (UnsafeMutablePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>) ->
             Bool
     ) -> Bool {
-        // FixedBytes(unchecked:) trusts its caller, so the lengths are checked again here.
-        guard signature.count == 64, publicKey.count == 32 else { return false }
-        guard signature[63] & 0x80 != 0 else { return false }
         guard Ristretto.hasClearTopBit(publicKey) else { return false }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { scratch in
-            let base = scratch.baseAddress!
-            let challenge = base
-            let s = base + 64
-            let commitment = base + 96
-            guard
-                schnorrScalarAndChallenge(
-                    signature: signature, message: message, publicKey: publicKey, s: s,
-                    challenge: challenge)
-            else { return false }
-            guard computeCommitment(commitment, s, challenge) else { return false }
-            // Compare encodings, never decoded points: a non-canonical R must not match.
-            var difference: UInt8 = 0
-            signature.withUnsafeBufferPointer { signature in
+        return signature.withUnsafeBytes { signature in
+            guard signature[63] & 0x80 != 0 else { return false }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { scratch in
+                let base = scratch.baseAddress!
+                let challenge = base
+                let s = base + 64
+                let commitment = base + 96
+                guard
+                    schnorrScalarAndChallenge(
+                        signature: signature, message: message, publicKey: publicKey, s: s, challenge: challenge)
+                else { return false }
+                guard computeCommitment(commitment, s, challenge) else { return false }
+                // Compare encodings, never decoded points: a non-canonical R must not match.
+                var difference: UInt8 = 0
                 for index in 0..<32 { difference |= commitment[index] ^ signature[index] }
+                return difference == 0
             }
-            return difference == 0
         }
     }
 
     /// Writes the signature's `s` (marker bit cleared) to `s` and the 64-byte challenge `k` of
-    /// `signature` on `message` under `publicKey` to `challenge`. Returns `false` when `s ≥ ℓ`.
-    /// The caller has checked the lengths and the marker bit.
+    /// `signature` (64 bytes) on `message` under `publicKey` (32 bytes) to `challenge`. Returns `false`
+    /// when `s ≥ ℓ`. The caller has checked the marker bit.
     static func schnorrScalarAndChallenge(
-        signature: [UInt8], message: UnsafeRawBufferPointer, publicKey: [UInt8], s: UnsafeMutablePointer<UInt8>,
-        challenge: UnsafeMutablePointer<UInt8>
+        signature: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer, publicKey: UnsafeRawBufferPointer,
+        s: UnsafeMutablePointer<UInt8>, challenge: UnsafeMutablePointer<UInt8>
     ) -> Bool {
-        signature.withUnsafeBufferPointer { signature in
-            for index in 0..<32 { s[index] = signature[32 + index] }
-        }
+        for index in 0..<32 { s[index] = signature[32 + index] }
         s[31] &= 0x7F
         guard Ristretto.isCanonicalScalar(UnsafeRawBufferPointer(start: s, count: 32)) else { return false }
-        var transcript = publicKey.withUnsafeBytes { schnorrTranscript(message: message, publicKey: $0) }
-        signature.withUnsafeBytes { transcript.appendMessage(label: "sign:R", bytes: .init(rebasing: $0[0..<32])) }
+        var transcript = schnorrTranscript(message: message, publicKey: publicKey)
+        transcript.appendMessage(label: "sign:R", bytes: .init(rebasing: signature[0..<32]))
         transcript.challengeBytes(label: "sign:c", into: UnsafeMutableRawBufferPointer(start: challenge, count: 64))
         return true
     }

@@ -19,9 +19,11 @@ public final class Sr25519VerifyingKey: @unchecked Sendable {
     /// Decodes `publicKey`; `nil` when no signature can be valid under it: bit 255 set or not a
     /// canonical ristretto255 encoding. The identity (all zeros) decodes, as schnorrkel accepts it.
     public init?(_ publicKey: Sr25519Public) {
-        guard Ristretto.hasClearTopBit(publicKey.bytes),
-            let handle = publicKey.bytes.withUnsafeBufferPointer({ cdecaf_public_key_decode($0.baseAddress!) })
-        else { return nil }
+        let decoded = publicKey.withUnsafeBytes { encoding in
+            Ristretto.hasClearTopBit(encoding)
+                ? cdecaf_public_key_decode(encoding.baseAddress!.assumingMemoryBound(to: UInt8.self)) : nil
+        }
+        guard let handle = decoded else { return nil }
         self.publicKey = publicKey
         self.handle = handle
     }

@@ -74,7 +74,7 @@ extension UncheckedSigned {
             let index = Int(statement.validatorIndex.rawValue)
             guard index < validatorKeys.count else { continue }
             if batch.add(
-                position, signature: statement.signature.bytes, message: statement.signingPayload(context),
+                position, signature: statement.signature, message: statement.signingPayload(context),
                 keySlot: index)
             {
                 candidates.append(UInt32(position))

@@ -121,9 +121,12 @@ extension CandidateDescriptor {
     /// Which layout these bytes are in: V1 when a reserved byte of the V2 layout is set (collator bytes
     /// 7..<32 or the signature), else V2 for version 0, else unknown.
     public var version: CandidateDescriptorVersion {
-        let collator = collator.bytes
-        if collator[7...].contains(where: { $0 != 0 }) || signature.bytes.contains(where: { $0 != 0 }) { return .v1 }
-        return collator[0] == 0 ? .v2 : .unknown(collator[0])
+        collator.withUnsafeBytes { collator in
+            if collator[7...].contains(where: { $0 != 0 }) || signature.withUnsafeBytes({ $0.contains { $0 != 0 } }) {
+                return .v1
+            }
+            return collator[0] == 0 ? .v2 : .unknown(collator[0])
+        }
     }
 
     /// The core index field; `nil` for a V1 descriptor (upstream answers it for V2 and unknown versions).
@@ -133,11 +136,10 @@ extension CandidateDescriptor {
     public var sessionIndex: SessionIndex? { version == .v1 ? nil : rawSessionIndex }
 
     /// Collator bytes 1..<3 read as the V2 layout's u16 core index, whatever the version.
-    var rawCoreIndex: UInt16 { UInt16(collator.bytes[1]) | UInt16(collator.bytes[2]) << 8 }
+    var rawCoreIndex: UInt16 { collator.withUnsafeBytes { UInt16($0[1]) | UInt16($0[2]) << 8 } }
 
     /// Collator bytes 3..<7 read as the V2 layout's u32 session index, whatever the version.
     var rawSessionIndex: SessionIndex {
-        let collator = collator.bytes
-        return (3..<7).reduce(0) { $0 | UInt32(collator[$1]) << (8 * ($1 - 3)) }
+        collator.withUnsafeBytes { collator in (3..<7).reduce(0) { $0 | UInt32(collator[$1]) << (8 * ($1 - 3)) } }
     }
 }

@@ -4,15 +4,15 @@ public import CompactJSON
 // order, as Foundation sorts them; `JSONWritableTests` compares every one with Foundation's encoder.
 
 extension H256: JSONWritable {
-    public func writeJSON(to writer: inout JSONWriter) { writer.hex(bytes) }
+    public func writeJSON(to writer: inout JSONWriter) { writer.hex(self) }
 }
 
 extension Sr25519Public: JSONWritable {
-    public func writeJSON(to writer: inout JSONWriter) { writer.hex(bytes) }
+    public func writeJSON(to writer: inout JSONWriter) { writer.hex(self) }
 }
 
 extension Sr25519Signature: JSONWritable {
-    public func writeJSON(to writer: inout JSONWriter) { writer.hex(bytes) }
+    public func writeJSON(to writer: inout JSONWriter) { writer.hex(self) }
 }
 
 extension CandidateDescriptor: JSONWritable {
@@ -25,20 +25,20 @@ extension CandidateDescriptor: JSONWritable {
                 writer.integer(UInt32(v2.coreIndex))
             } else {
                 writer.field("collator")
-                writer.hex(collator.bytes)
+                writer.hex(collator)
             }
             writer.field("erasureRoot")
-            writer.hex(erasureRoot.bytes)
+            writer.hex(erasureRoot)
             writer.field("paraHead")
-            writer.hex(paraHead.bytes)
+            writer.hex(paraHead)
             writer.field("paraId")
             writer.integer(paraId.rawValue)
             writer.field("persistedValidationDataHash")
-            writer.hex(persistedValidationDataHash.bytes)
+            writer.hex(persistedValidationDataHash)
             writer.field("povHash")
-            writer.hex(povHash.bytes)
+            writer.hex(povHash)
             writer.field("relayParent")
-            writer.hex(relayParent.bytes)
+            writer.hex(relayParent)
             if let v2 {
                 writer.field("reserved1")
                 writer.hex(v2.reserved1)
@@ -48,10 +48,10 @@ extension CandidateDescriptor: JSONWritable {
                 writer.integer(v2.sessionIndex)
             } else {
                 writer.field("signature")
-                writer.hex(signature.bytes)
+                writer.hex(signature)
             }
             writer.field("validationCodeHash")
-            writer.hex(validationCodeHash.bytes)
+            writer.hex(validationCodeHash)
             if let v2 {
                 writer.field("version")
                 writer.integer(UInt32(v2.version))
@@ -64,7 +64,7 @@ extension CandidateReceipt: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.object { writer in
             writer.field("commitmentsHash")
-            writer.hex(commitmentsHash.bytes)
+            writer.hex(commitmentsHash)
             writer.field("descriptor")
             descriptor.writeJSON(to: &writer)
         }
@@ -117,7 +117,7 @@ extension Statement: JSONWritable {
                 receipt.writeJSON(to: &writer)
             case .valid(let hash):
                 writer.field("valid")
-                writer.hex(hash.bytes)
+                writer.hex(hash)
             }
         }
     }
@@ -129,10 +129,10 @@ extension CompactStatement: JSONWritable {
             switch self {
             case .seconded(let hash):
                 writer.field("seconded")
-                writer.hex(hash.bytes)
+                writer.hex(hash)
             case .valid(let hash):
                 writer.field("valid")
-                writer.hex(hash.bytes)
+                writer.hex(hash)
             }
         }
     }
@@ -144,7 +144,7 @@ extension UncheckedSigned: JSONWritable where Payload: JSONWritable {
             writer.field("payload")
             try writer.value(payload)
             writer.field("signature")
-            writer.hex(signature.bytes)
+            writer.hex(signature)
             writer.field("validatorIndex")
             writer.integer(validatorIndex.rawValue)
         }
@@ -160,10 +160,10 @@ extension ValidDisputeStatementKind: JSONWritable {
                 writer.null()
             case .backingSeconded(let hash):
                 writer.field("backingSeconded")
-                writer.hex(hash.bytes)
+                writer.hex(hash)
             case .backingValid(let hash):
                 writer.field("backingValid")
-                writer.hex(hash.bytes)
+                writer.hex(hash)
             case .approvalChecking:
                 writer.field("approvalChecking")
                 writer.null()
@@ -194,4 +194,9 @@ extension DisputeStatement: JSONWritable {
             }
         }
     }
+}
+
+extension JSONWriter {
+    /// `"0x…"`: lowercase hex of a hash, key or signature, read in place.
+    public mutating func hex(_ value: some FixedBytes) { value.withUnsafeBytes { hex($0) } }
 }

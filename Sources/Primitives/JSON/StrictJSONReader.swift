@@ -122,6 +122,30 @@ public struct StrictJSONReader: ~Copyable {
     /// A string `0x` or `0X` and an even number of hex digits of either case, as bytes.
     /// - Parameter count: the number of bytes required, or `nil` for any.
     public mutating func hex(count: Int? = nil) -> [UInt8]? {
+        guard let digits = hexDigits(count: count) else { return nil }
+        let decoded = [UInt8](unsafeUninitializedCapacity: digits.count / 2) { out, initialized in
+            let valid = Hex.decode(
+                digits: digits, into: UnsafeMutableBufferPointer(rebasing: out[0..<digits.count / 2]))
+            initialized = valid ? digits.count / 2 : 0
+        }
+        guard decoded.count == digits.count / 2 else { return nil }
+        index += 3 + digits.count + 1
+        return decoded
+    }
+
+    /// A fixed-size value as `0x` hex of exactly its size, decoded straight into the value.
+    public mutating func fixed<Value: FixedBytes>(_ type: Value.Type) -> Value? {
+        guard let digits = hexDigits(count: Value.byteCount) else { return nil }
+        var valid = false
+        let value = Value { out in valid = Hex.decode(digits: digits, into: out.bindMemory(to: UInt8.self)) }
+        guard valid else { return nil }
+        index += 3 + digits.count + 1
+        return value
+    }
+
+    /// The digits of the `"0x…"` string at the next value (after spaces, which it skips), if it has an even
+    /// number of them (`2 × count` when `count` is given); `index` is left at the opening quote.
+    private mutating func hexDigits(count: Int?) -> UnsafeBufferPointer<UInt8>? {
         skipSpace()
         guard end - index >= 3, bytes[index] == UInt8(ascii: "\""), bytes[index + 1] == UInt8(ascii: "0"),
             bytes[index + 2] | 0x20 == UInt8(ascii: "x")
@@ -131,20 +155,7 @@ public struct StrictJSONReader: ~Copyable {
         while close < end, bytes[close] != UInt8(ascii: "\"") { close += 1 }
         let digits = close - start
         guard close < end, digits % 2 == 0, count.map({ $0 * 2 == digits }) ?? true else { return nil }
-        let decoded = [UInt8](unsafeUninitializedCapacity: digits / 2) { out, initialized in
-            let valid = Hex.decode(
-                digits: UnsafeBufferPointer(rebasing: bytes[start..<close]),
-                into: UnsafeMutableBufferPointer(rebasing: out[0..<digits / 2]))
-            initialized = valid ? digits / 2 : 0
-        }
-        guard decoded.count == digits / 2 else { return nil }
-        index = close + 1
-        return decoded
-    }
-
-    /// A fixed-size value as `0x` hex of exactly its size.
-    public mutating func fixed<Value: FixedBytes>(_ type: Value.Type) -> Value? {
-        hex(count: Value.byteCount).map(Value.init(unchecked:))
+        return UnsafeBufferPointer(rebasing: bytes[start..<close])
     }
 
     // MARK: Syntax

@@ -66,9 +66,9 @@ extension Bool: ScaleCodable {
 
 /// Fixed-size byte values encode as their raw bytes.
 extension FixedBytes {
-    public func encode(to encoder: inout ScaleEncoder) { encoder.appendRaw(bytes) }
+    public func encode(to encoder: inout ScaleEncoder) { withUnsafeBytes { encoder.appendRaw($0) } }
     public init(from decoder: inout ScaleDecoder) throws(ScaleDecodingError) {
-        self.init(unchecked: try decoder.readRaw(Self.byteCount))
+        try self.init { (bytes) throws(ScaleDecodingError) in try decoder.readRaw(into: bytes) }
     }
     public static var minimumEncodedSize: Int { byteCount }
 }

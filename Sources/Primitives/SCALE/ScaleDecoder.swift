@@ -33,6 +33,16 @@ public struct ScaleDecoder: Sendable {
         return Array(bytes[offset..<offset + count])
     }
 
+    /// Reads exactly `destination.count` raw bytes into `destination` (no length prefix, no array).
+    public mutating func readRaw(into destination: UnsafeMutableRawBufferPointer) throws(ScaleDecodingError) {
+        let count = destination.count
+        guard remaining >= count else { throw .unexpectedEnd(offset: offset, needed: count - remaining) }
+        bytes.withUnsafeBytes { source in
+            destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + count]))
+        }
+        offset += count
+    }
+
     /// Reads a little-endian fixed-width integer.
     public mutating func read<T: FixedWidthInteger & UnsignedInteger>(
         littleEndian type: T.Type

@@ -4,7 +4,9 @@
 /// SCALE: index 1 Seconded ‖ receipt, index 2 Valid ‖ hash. JSON: `{"seconded": {...}}` or
 /// `{"valid": "0x…"}`.
 public enum Statement: ScaleCodable, Codable, Hashable, Sendable {
-    case seconded(CommittedCandidateReceipt)
+    /// Indirect: a receipt is about 340 bytes inline, and a Valid statement (the common one) would carry
+    /// that much space on every copy; boxed, a statement is a hash and a tag.
+    indirect case seconded(CommittedCandidateReceipt)
     case valid(CandidateHash)
 
     /// The hash of the candidate this statement is about.

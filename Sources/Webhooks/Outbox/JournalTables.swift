@@ -36,29 +36,29 @@ enum JournalTables {
                 try dropLeaf(leaf.hash, in: db)
                 let runtime = try JSONEncoder().encode(leaf)
                 try db.cachedStatement(sql: "INSERT INTO journal_leaf (hash, runtime) VALUES (?, ?)")
-                    .execute(arguments: [Data(leaf.hash.bytes), runtime])
+                    .execute(arguments: [leaf.hash.data, runtime])
             case .leafDeactivated(let hash):
                 try dropLeaf(hash, in: db)
             case .relayParentStarted(let leaf):
                 try dropLeaf(leaf.hash, in: db)
                 try db.cachedStatement(
                     sql: "INSERT INTO journal_leaf (hash, runtime, relayParentOnly) VALUES (?, ?, 1)"
-                ).execute(arguments: [Data(leaf.hash.bytes), try JSONEncoder().encode(leaf)])
+                ).execute(arguments: [leaf.hash.data, try JSONEncoder().encode(leaf)])
             case .relayParentBecameLeaf(let leaf):
                 // The events the block's state imported as a relay parent stay; the row is a leaf's now.
                 try db.cachedStatement(
                     sql: "UPDATE journal_leaf SET runtime = ?, relayParentOnly = 0 WHERE hash = ?"
-                ).execute(arguments: [try JSONEncoder().encode(leaf), Data(leaf.hash.bytes)])
+                ).execute(arguments: [try JSONEncoder().encode(leaf), leaf.hash.data])
             case .leafBecameRelayParent(let hash):
                 try db.cachedStatement(sql: "UPDATE journal_leaf SET relayParentOnly = 1 WHERE hash = ?")
-                    .execute(arguments: [Data(hash.bytes)])
+                    .execute(arguments: [hash.data])
             case .event:
                 break
             case .signed(let signed):
                 try insert(signed, in: db)
             case .signingHistoryPruned(let validator, let session):
                 try db.cachedStatement(sql: "DELETE FROM signing_record WHERE validator = ? AND sessionIndex < ?")
-                    .execute(arguments: [Data(validator.bytes), Int64(session)])
+                    .execute(arguments: [validator.data, Int64(session)])
             }
         }
         try flushRun()
@@ -72,16 +72,16 @@ enum JournalTables {
                 (validator, sessionIndex, relayParent, kind, candidateHash, signature) VALUES (?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            Data(signed.validator.bytes), Int64(signed.sessionIndex), Data(signed.relayParent.bytes),
-            signed.kind.rawValue, Data(signed.candidateHash.bytes), Data(signed.signature.bytes),
+            signed.validator.data, Int64(signed.sessionIndex), signed.relayParent.data,
+            signed.kind.rawValue, signed.candidateHash.data, signed.signature.data,
         ])
     }
 
     private static func dropLeaf(_ hash: Hash, in db: Database) throws {
         try db.cachedStatement(
             sql: "DELETE FROM journal_event WHERE leaf = (SELECT id FROM journal_leaf WHERE hash = ?)"
-        ).execute(arguments: [Data(hash.bytes)])
-        try db.cachedStatement(sql: "DELETE FROM journal_leaf WHERE hash = ?").execute(arguments: [Data(hash.bytes)])
+        ).execute(arguments: [hash.data])
+        try db.cachedStatement(sql: "DELETE FROM journal_leaf WHERE hash = ?").execute(arguments: [hash.data])
     }
 
     /// Every journaled leaf in activation order, with its events in order.
@@ -154,7 +154,7 @@ enum JournalTables {
     /// - Returns: that other key (nothing is changed), or `nil` when the history is `validator`'s now.
     static func claimHistory(for validator: ValidatorId, in db: Database) throws -> ValidatorId? {
         if let owner = try historyValidator(in: db) { return owner == validator ? nil : owner }
-        try db.execute(sql: "INSERT INTO signing_validator (validator) VALUES (?)", arguments: [Data(validator.bytes)])
+        try db.execute(sql: "INSERT INTO signing_validator (validator) VALUES (?)", arguments: [validator.data])
         return nil
     }
 }

@@ -55,7 +55,7 @@ struct StatementBody: JSONWritable {
                 try writer.encodable(persistedValidationData)
             }
             writer.field("relayParent")
-            writer.hex(relayParent.bytes)
+            writer.hex(relayParent)
             writer.field("statement")
             try writer.value(statement)
         }
@@ -81,9 +81,9 @@ struct CandidateBody: JSONWritable {
             writer.field("candidate")
             candidate.writeJSON(to: &writer)
             writer.field("candidateHash")
-            writer.hex(candidateHash.bytes)
+            writer.hex(candidateHash)
             writer.field("relayParent")
-            writer.hex(relayParent.bytes)
+            writer.hex(relayParent)
         }
     }
 }
@@ -105,7 +105,7 @@ struct DisputeBody: JSONWritable {
     func writeJSON(to writer: inout JSONWriter) {
         writer.object { writer in
             writer.field("candidateHash")
-            writer.hex(candidateHash.bytes)
+            writer.hex(candidateHash)
             writer.field("candidateReceipt")
             candidateReceipt.writeJSON(to: &writer)
             writer.field("session")
@@ -114,13 +114,13 @@ struct DisputeBody: JSONWritable {
             writer.array(statements) { writer, signed in
                 writer.object { writer in
                     writer.field("signature")
-                    writer.hex(signed.signature.bytes)
+                    writer.hex(signed.signature)
                     writer.field("statement")
                     signed.statement.writeJSON(to: &writer)
                     writer.field("validatorIndex")
                     writer.integer(signed.validatorIndex.rawValue)
                     writer.field("validatorPublic")
-                    writer.hex(signed.validatorPublic.bytes)
+                    writer.hex(signed.validatorPublic)
                 }
             }
         }
