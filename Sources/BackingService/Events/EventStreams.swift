@@ -38,6 +38,8 @@ final class EventStreams: Sendable {
     private let openCount = Atomic<Int>(0)
     private let openGauge: Gauge
     private let dropped: Counter
+    /// The live batches' messages, made once for every stream.
+    let liveMessages = LiveEventMessages()
 
     init(outbox: WebhookOutbox, settings: Settings, metricsFactory: any MetricsFactory, logger: Logger) {
         self.outbox = outbox
@@ -62,7 +64,8 @@ final class EventStreams: Sendable {
         openGauge.record(opened)
         let body = HTTPBodyStream(capacity: settings.bufferCapacity)
         let stream = EventStream(
-            body: body, names: names, resumingAfter: lastEventID, lastLogged: outbox.lastEventID)
+            body: body, names: names, resumingAfter: lastEventID, lastLogged: outbox.lastEventID,
+            liveMessages: liveMessages)
         let subscription = outbox.eventFeed.subscribe(names: names) { events, missedEarlier in
             stream.take(events, missedEarlier: missedEarlier)
         }
@@ -171,6 +174,7 @@ final class EventStream: Sendable {
 
     let body: HTTPBodyStream
     private let names: Set<String>?
+    private let liveMessages: LiveEventMessages
     private let state: Mutex<State>
     /// What the feeder task has to do, in order.
     let wakes: AsyncStream<Wake>
@@ -180,9 +184,14 @@ final class EventStream: Sendable {
     ///   - resumingAfter: the client's last id: the stream starts by catching up after it; `nil` starts live.
     ///   - lastLogged: the id of the last event logged before the stream started: a live stream that has to
     ///     catch up from the log (a burst that did not fit) starts after it, not at the log's beginning.
-    init(body: HTTPBodyStream, names: Set<String>?, resumingAfter: Int64?, lastLogged: Int64 = 0) {
+    ///   - liveMessages: where live events are framed, shared by the node's streams.
+    init(
+        body: HTTPBodyStream, names: Set<String>?, resumingAfter: Int64?, lastLogged: Int64 = 0,
+        liveMessages: LiveEventMessages = LiveEventMessages()
+    ) {
         self.body = body
         self.names = names
+        self.liveMessages = liveMessages
         state = Mutex(State(live: resumingAfter == nil, lastID: resumingAfter ?? lastLogged))
         (wakes, wakeContinuation) = AsyncStream.makeStream(of: Wake.self)
         if resumingAfter != nil { wakeContinuation.yield(.catchUp) }
@@ -200,17 +209,17 @@ final class EventStream: Sendable {
     /// The bytes of live events kept while catching up.
     var backlogByteCount: Int { state.withLock { $0.backlogBytes } }
 
-    /// The broadcaster's sink (it runs on the broadcaster's task, so quickly): sends the wanted events at
-    /// once when live and they fit; if they do not fit, or the broadcaster missed commits before them,
-    /// switches to catching up from the log (which has them) rather than buffer more. Returns `false` once
-    /// the client is gone, which ends the subscription.
+    /// The broadcaster's sink (it runs on the broadcaster's task, so quickly), given the events this
+    /// stream's filter names (the broadcaster filters them): sends them at once when live and they fit; if
+    /// they do not fit, or the broadcaster missed commits before them, switches to catching up from the log
+    /// (which has them) rather than buffer more. Returns `false` once the client is gone, which ends the
+    /// subscription.
     func take(_ events: [LoggedEvent], missedEarlier: Bool = false) -> Bool {
         state.withLock { state in
             if body.isClosed { return false }
-            let wanted = names.map { names in events.filter { names.contains($0.event) } } ?? events
             guard state.live else {
-                state.backlog += wanted
-                state.backlogBytes += wanted.reduce(0) { $0 + $1.body.count }
+                state.backlog += events
+                state.backlogBytes += events.reduce(0) { $0 + $1.body.count }
                 if missedEarlier || state.backlogBytes > body.capacity {
                     state.backlog = []
                     state.backlogBytes = 0
@@ -223,9 +232,9 @@ final class EventStream: Sendable {
                 wakeContinuation.yield(.catchUp)
                 return true
             }
-            let fresh = wanted.filter { $0.id > state.lastID }
+            let fresh = events.filter { $0.id > state.lastID }
             guard let last = fresh.last else { return true }
-            switch body.offer(Self.message(fresh)) {
+            switch body.offer(liveMessages.message(fresh)) {
             case .queued:
                 state.lastID = last.id
                 return true
