@@ -80,13 +80,8 @@ final class OutboxStore: Sendable {
         configuration.busyMode = .timeout(1)
         self.synchronousFull = synchronousFull
         pool = try DatabasePool(path: path, configuration: configuration)
-        let checkpointer = try WALCheckpointer(path: path)
-        self.checkpointer = checkpointer
-        // Set on the writer after the pool is open: GRDB switches a pool's connections to WAL with
-        // `synchronous = NORMAL` after `prepareDatabase` has run, so setting it there does not last.
-        try pool.writeWithoutTransaction { db in
+        checkpointer = try WALCheckpointer.takingOver(pool, path: path) { db in
             try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-            checkpointer.takeOver(db)
         }
         try OutboxMigrations.migrator.migrate(pool)
         nextEventID = Mutex(try pool.read { db in try EventLogTable.nextID(in: db) })
