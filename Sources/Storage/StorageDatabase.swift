@@ -45,7 +45,7 @@ public final class StorageDatabase: Sendable {
         // is acknowledged, and a failing fsync is seen at the commit that needed it.
         // Checkpoints run off the writer (see ``WALCheckpointer``): an available-data commit of megabytes
         // would otherwise make the commit after it copy them into the file and fsync it.
-        let checkpointer = try WALCheckpointer.takingOver(pool, path: path) { db in
+        let checkpointer = try WALCheckpointer.takingOver(pool) { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         try Self.migrator.migrate(pool)

@@ -60,16 +60,16 @@ public final class WALCheckpointer: Sendable {
         loop.withLock { $0?.cancel() }
     }
 
-    /// Sets up the writer of `pool` (a WAL database at `path`): runs `writerSetUp` on it (its `synchronous`
+    /// Sets up the writer of `pool` (a WAL database): runs `writerSetUp` on it (its `synchronous`
     /// setting, say: GRDB switches a pool to WAL with `synchronous = NORMAL` after its `prepareDatabase` has run,
     /// so a setting made there does not last), then hands its checkpoints to a new checkpointer (``takeOver(_:)``).
     /// The one way the stores open their databases.
     /// - Throws: GRDB's error when the checkpointer's connection cannot be opened or `writerSetUp` throws.
     public static func takingOver(
-        _ pool: DatabasePool, path: String, interval: Duration = .milliseconds(100),
+        _ pool: DatabasePool, interval: Duration = .milliseconds(100),
         writerSetUp: @escaping @Sendable (Database) throws -> Void
     ) throws -> WALCheckpointer {
-        let checkpointer = try WALCheckpointer(path: path, interval: interval)
+        let checkpointer = try WALCheckpointer(path: pool.path, interval: interval)
         try pool.writeWithoutTransaction { db in
             try writerSetUp(db)
             checkpointer.takeOver(db)

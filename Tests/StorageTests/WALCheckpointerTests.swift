@@ -12,7 +12,7 @@ struct WALCheckpointerTests {
     static func open() throws -> (path: String, pool: DatabasePool, checkpointer: WALCheckpointer) {
         let path = try SQLiteAvailabilityStoreTests.temporaryDatabasePath()
         let pool = try DatabasePool(path: path)
-        let checkpointer = try WALCheckpointer.takingOver(pool, path: path, interval: .milliseconds(1)) { db in
+        let checkpointer = try WALCheckpointer.takingOver(pool, interval: .milliseconds(1)) { db in
             try db.execute(sql: "CREATE TABLE blob (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)")
         }
         return (path, pool, checkpointer)

@@ -21,8 +21,11 @@ public typealias ScaleCodable = ScaleEncodable & ScaleDecodable
 
 extension ScaleEncodable {
     /// The SCALE encoding of this value.
-    public var scaleEncoded: [UInt8] {
-        var encoder = ScaleEncoder()
+    public var scaleEncoded: [UInt8] { scaleEncoded(reservingCapacity: 64) }
+
+    /// The SCALE encoding of this value, in a buffer of `capacity` bytes from the start.
+    public func scaleEncoded(reservingCapacity capacity: Int) -> [UInt8] {
+        var encoder = ScaleEncoder(reservingCapacity: capacity)
         encode(to: &encoder)
         return encoder.bytes
     }
@@ -32,11 +35,7 @@ extension ScaleEncodable where Self: ScaleDecodable {
     /// The SCALE encoding of this value, in a buffer of at least the smallest encoding's size from the start.
     /// Why: a receipt (324 bytes, hashed for its candidate hash) otherwise grew its buffer from 64 bytes to 512
     /// in four allocations, several times per Seconded statement.
-    public var scaleEncoded: [UInt8] {
-        var encoder = ScaleEncoder(reservingCapacity: Swift.max(64, Self.minimumEncodedSize))
-        encode(to: &encoder)
-        return encoder.bytes
-    }
+    public var scaleEncoded: [UInt8] { scaleEncoded(reservingCapacity: Swift.max(64, Self.minimumEncodedSize)) }
 }
 
 extension ScaleDecodable {

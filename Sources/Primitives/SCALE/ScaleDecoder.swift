@@ -26,21 +26,22 @@ public struct ScaleDecoder: Sendable {
 
     /// Reads exactly `count` raw bytes (no length prefix).
     public mutating func readRaw(_ count: Int) throws(ScaleDecodingError) -> [UInt8] {
-        guard count >= 0, remaining >= count else {
-            throw .unexpectedEnd(offset: offset, needed: count - remaining)
-        }
-        defer { offset += count }
-        return Array(bytes[offset..<offset + count])
+        Array(bytes[try take(count)])
     }
 
     /// Reads exactly `destination.count` raw bytes into `destination` (no length prefix, no array).
     public mutating func readRaw(into destination: UnsafeMutableRawBufferPointer) throws(ScaleDecodingError) {
-        let count = destination.count
-        guard remaining >= count else { throw .unexpectedEnd(offset: offset, needed: count - remaining) }
-        bytes.withUnsafeBytes { source in
-            destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + count]))
+        let range = try take(destination.count)
+        bytes.withUnsafeBytes { destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// The positions of the next `count` bytes, which are then read; throws when fewer are left.
+    private mutating func take(_ count: Int) throws(ScaleDecodingError) -> Range<Int> {
+        guard count >= 0, remaining >= count else {
+            throw .unexpectedEnd(offset: offset, needed: count - remaining)
         }
-        offset += count
+        defer { offset += count }
+        return offset..<offset + count
     }
 
     /// Reads a little-endian fixed-width integer.

@@ -80,7 +80,7 @@ final class OutboxStore: Sendable {
         configuration.busyMode = .timeout(1)
         self.synchronousFull = synchronousFull
         pool = try DatabasePool(path: path, configuration: configuration)
-        checkpointer = try WALCheckpointer.takingOver(pool, path: path) { db in
+        checkpointer = try WALCheckpointer.takingOver(pool) { db in
             try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         try OutboxMigrations.migrator.migrate(pool)
