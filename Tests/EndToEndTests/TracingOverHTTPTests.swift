@@ -186,7 +186,7 @@ struct TracingOverHTTPTests {
     /// the last time as the devnet stops.
     @Test func anInProcessDevnetExportsEveryNodesMetricsUnderItsOwnAddress() async throws {
         let collector = try TestPeer()
-        let basePort = try await TwoNodeBackingTests.freePort()
+        let basePort = try await TwoNodeBackingTests.freeConsecutivePorts(2)
         let process = Process()
         process.executableURL = BackingdProcess.executable
         process.arguments = [

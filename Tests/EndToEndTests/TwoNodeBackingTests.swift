@@ -20,6 +20,23 @@ struct TwoNodeBackingTests {
         return port
     }
 
+    /// The first of `count` consecutive ports that are free now, below the kernel's ephemeral range (32768 and
+    /// up). Why not ``freePort()`` and the ports after it: that one comes from the ephemeral range, and the port
+    /// right after it is where the kernel puts the next outgoing connection, so a devnet's second node found it
+    /// taken about once in six runs.
+    static func freeConsecutivePorts(_ count: Int) async throws -> UInt16 {
+        while true {
+            let base = UInt16.random(in: 20000...(32767 - UInt16(count)))
+            var probes: [TestPeer] = []
+            for offset in 0..<count {
+                guard let probe = try? TestPeer(port: base + UInt16(offset)) else { break }
+                probes.append(probe)
+            }
+            for probe in probes { await probe.stop() }
+            if probes.count == count { return base }
+        }
+    }
+
     @Test func aliceAndBobBackAnAdderCandidateBetweenThem() async throws {
         let alice = Sr25519Keypair.dev("Alice").publicKey
         let bob = Sr25519Keypair.dev("Bob").publicKey
